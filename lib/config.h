@@ -1,0 +1,122 @@
+/* config — the one INI file (libinih) that describes a tasdid deployment:
+ * Kafka properties, topics, billers, banks, terminals and each program's
+ * settings. See docs/configuration.md for every section and key.
+ *
+ * The whole file is checked at load: an unknown section or key, a missing
+ * required key or a bad value refuses the file with "FILE:LINE: reason", so
+ * a typo never silently falls back to a default. After load the config is
+ * read-only and may be shared between threads. */
+#ifndef TASDID_CONFIG_H
+#define TASDID_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "intent.h"
+#include "money.h"
+
+#define CONFIG_NAME_MAX 127  /* display names, UTF-8 bytes */
+#define CONFIG_TOPIC_MAX 249 /* Kafka's own limit */
+#define CONFIG_VALUE_MAX 511
+
+struct config;
+
+struct config_biller {
+	char id[INTENT_BILLER_MAX + 1];
+	char name[CONFIG_NAME_MAX + 1];    /* English */
+	char name_ar[CONFIG_NAME_MAX + 1]; /* Arabic, may be "" */
+	const struct currency *currency;
+	char topic[CONFIG_TOPIC_MAX + 1];
+	char ledger_path[PATH_MAX];        /* resolved against the config dir */
+	int grace_days;                    /* standard grace after due date */
+	int64_t late_fee_minor;            /* in currency's minor units */
+	int line;                          /* of the section header */
+};
+
+struct config_bank {
+	char id[INTENT_BANK_MAX + 1];
+	char name[CONFIG_NAME_MAX + 1];
+	char name_ar[CONFIG_NAME_MAX + 1];
+	int line;
+};
+
+struct config_terminal {
+	char bank[INTENT_BANK_MAX + 1];
+	char id[INTENT_TERMINAL_MAX + 1];
+	uint8_t token_sha256[32]; /* only the hash of the bearer token is kept */
+	int line;
+};
+
+/* One key = value of a free-form section ([kafka]) or a program section. */
+struct config_entry {
+	char section[48];
+	char key[128];
+	char value[CONFIG_VALUE_MAX + 1];
+	int line;
+};
+
+/* Load and check the file at path. On success returns 0 and *ret, which the
+ * caller owns and frees with config_free(). On failure returns -1, *ret is
+ * untouched and errstr holds "PATH:LINE: reason" (line 0 when the problem
+ * is the file as a whole, e.g. it cannot be opened). */
+int config_load(const char *path, struct config **ret, char *errstr,
+		size_t errstr_size);
+
+/* The same from text in memory (tests, fuzzing); name stands for the path
+ * in messages and relative paths resolve against dir. */
+int config_load_string(const char *text, const char *name, const char *dir,
+		       struct config **ret, char *errstr, size_t errstr_size);
+
+/* Free a config; NULL is fine. */
+void config_free(struct config *cfg);
+
+/* Path of the file it was loaded from. */
+const char *config_path(const struct config *cfg);
+
+size_t config_biller_count(const struct config *cfg);
+const struct config_biller *config_biller_at(const struct config *cfg,
+					     size_t i);
+/* NULL when no biller has that id. */
+const struct config_biller *config_biller_find(const struct config *cfg,
+					       const char *id);
+
+size_t config_bank_count(const struct config *cfg);
+const struct config_bank *config_bank_at(const struct config *cfg, size_t i);
+const struct config_bank *config_bank_find(const struct config *cfg,
+					   const char *id);
+
+size_t config_terminal_count(const struct config *cfg);
+const struct config_terminal *config_terminal_at(const struct config *cfg,
+						 size_t i);
+const struct config_terminal *config_terminal_find(const struct config *cfg,
+						   const char *bank,
+						   const char *id);
+
+/* The [kafka] section, in file order: librdkafka properties passed through
+ * unchecked here (librdkafka checks them when the client is made). */
+size_t config_kafka_count(const struct config *cfg);
+const struct config_entry *config_kafka_at(const struct config *cfg,
+					   size_t i);
+
+/* A key of a program section ("topics", "intake", "post", "settle", …):
+ * its value, or NULL when the file does not set it. */
+const struct config_entry *config_get(const struct config *cfg,
+				      const char *section, const char *key);
+
+/* The key as an integer in [min, max], or def when it is not set. Returns
+ * 0 with *ret, or -1 with "PATH:LINE: [section] key: reason" in errstr. */
+int config_get_int64(const struct config *cfg, const char *section,
+		     const char *key, int64_t def, int64_t min, int64_t max,
+		     int64_t *ret, char *errstr, size_t errstr_size);
+
+/* The key's value, or def when not set (never NULL if def is not). */
+const char *config_get_str(const struct config *cfg, const char *section,
+			   const char *key, const char *def);
+
+/* Resolve a path from the file against the directory of the config file
+ * (absolute paths are kept). Returns 0, or -1 when out is too small. */
+int config_resolve_path(const struct config *cfg, const char *path,
+			char *out, size_t out_size);
+
+#endif

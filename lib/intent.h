@@ -1,0 +1,117 @@
+/* intent — the payment intent (schemas/payment-intent.v1.schema.json):
+ * decode and validate from JSON, encode to JSON, derive its id.
+ *
+ * A terminal sends an intent without intent_id and received_at; the intake
+ * derives the id, stamps received_at and produces the full intent to Kafka,
+ * where the posting consumer decodes it again. Every rejection names the
+ * field and the reason, so the caller can put both in its error answer.
+ *
+ * struct intent is a plain value type on purpose (fixed buffers, no heap):
+ * the intake and the consumer handle them by the thousand per batch and copy
+ * them into arrays; every field is bounded by the schema. */
+#ifndef TASDID_INTENT_H
+#define TASDID_INTENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define INTENT_SCHEMA_VERSION 1
+
+/* Field limits, in bytes, without the terminating NUL (see the schema). */
+#define INTENT_ID_LEN 36 /* UUID text, 8-4-4-4-12 lower-case hex */
+#define INTENT_KEY_MAX 64
+#define INTENT_BANK_MAX 16
+#define INTENT_BRANCH_MAX 32
+#define INTENT_TERMINAL_MAX 32
+#define INTENT_BILLER_MAX 32
+#define INTENT_ACCOUNT_MAX 32
+#define INTENT_INVOICE_MAX 32
+#define INTENT_TIME_MAX 35 /* RFC 3339 with fraction and offset */
+
+/* Largest JSON text intent_decode() accepts; larger input is refused before
+ * parsing. intent_encode() output always fits in this. */
+#define INTENT_JSON_MAX 2048
+
+enum intent_channel {
+	INTENT_CHANNEL_TELLER,
+	INTENT_CHANNEL_ATM,
+	INTENT_CHANNEL_AGENT,
+	INTENT_CHANNEL_MOBILE,
+	INTENT_CHANNEL_WEB,
+};
+
+struct intent {
+	int schema_version;
+	char intent_id[INTENT_ID_LEN + 1];            /* "" until derived */
+	char idempotency_key[INTENT_KEY_MAX + 1];
+	char bank[INTENT_BANK_MAX + 1];
+	char branch[INTENT_BRANCH_MAX + 1];           /* "" when absent */
+	char terminal[INTENT_TERMINAL_MAX + 1];
+	char biller[INTENT_BILLER_MAX + 1];
+	char account[INTENT_ACCOUNT_MAX + 1];
+	char invoice[INTENT_INVOICE_MAX + 1];         /* "" when absent */
+	int64_t amount_minor;                         /* > 0 */
+	char currency[4];                             /* ISO 4217 */
+	char paid_at[INTENT_TIME_MAX + 1];            /* as the counter sent it */
+	int64_t paid_at_ms;                           /* UTC, ms since epoch */
+	char received_at[INTENT_TIME_MAX + 1];        /* "" until stamped */
+	int64_t received_at_ms;                       /* 0 until stamped */
+	enum intent_channel channel;
+};
+
+/* Where the JSON comes from, which decides the required fields. */
+enum intent_origin {
+	/* From a terminal: intent_id and received_at must be absent (the
+	 * intake sets them; a terminal cannot choose them). */
+	INTENT_FROM_TERMINAL,
+	/* From the queue: every field, intent_id and received_at included, must
+	 * be present, and intent_id must be the one derived from the fields. */
+	INTENT_FROM_QUEUE,
+};
+
+/* Why an intent was refused: the JSON field (or "$" for the whole
+ * document) and a reason in plain words. */
+struct intent_error {
+	char field[40];
+	char reason[200];
+};
+
+/* Decode and validate len bytes of JSON text into *ret.
+ * Refuses: invalid JSON or UTF-8, duplicate keys, text over
+ * INTENT_JSON_MAX, a non-object, unknown fields, missing required fields,
+ * wrong types, values outside the schema's syntax, unknown currencies,
+ * amounts that are not exact decimal strings (money_parse rules, > 0).
+ * Returns 0 with *ret filled, or -1 with *err filled (err may be NULL) and
+ * *ret unspecified. Allocates nothing that outlives the call. */
+int intent_decode(const char *json, size_t len, enum intent_origin origin,
+		  struct intent *ret, struct intent_error *err);
+
+/* The same, for an object already parsed by jansson (one item of a batch
+ * request). The object is borrowed, not stolen. */
+int intent_decode_object(const json_t *obj, enum intent_origin origin,
+			 struct intent *ret, struct intent_error *err);
+
+/* Write in as compact JSON (fields in schema order, optional fields only
+ * when set) into buf. Returns the length without NUL, or -1 when buf is too
+ * small (INTENT_JSON_MAX + 1 always suffices). decode(encode(x)) == x. */
+int intent_encode(const struct intent *in, char *buf, size_t size);
+
+/* Set in->intent_id from (bank, terminal, idempotency_key) and paid_at_ms:
+ * a UUIDv8 whose first 48 bits are paid_at_ms (so ids arrive at the ledger
+ * in nearly ascending order and its index appends instead of scattering) and
+ * whose other 74 free bits come from SHA-256 of the three identity fields.
+ * A retry of the same payment carries the same key and the same paid_at
+ * (the counter's time travels unchanged), so it gets the same id. */
+void intent_derive_id(struct intent *in);
+
+/* Set received_at / received_at_ms to now_ms (UTC, RFC 3339, ms). */
+void intent_stamp_received(struct intent *in, int64_t now_ms);
+
+/* "teller", "atm", … and back. intent_channel_parse returns -1 when the
+ * name is unknown. */
+const char *intent_channel_name(enum intent_channel ch);
+int intent_channel_parse(const char *name, enum intent_channel *ret);
+
+#endif

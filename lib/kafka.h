@@ -1,0 +1,60 @@
+/* kafka — how every tasdid program reaches Kafka: only through librdkafka
+ * properties, gathered from (lowest to highest precedence) the config
+ * file's [kafka] section, properties files given with -F, and -b / -X
+ * options, as kcat does. A real cluster is therefore a configuration
+ * change, never a code change. */
+#ifndef TASDID_KAFKA_H
+#define TASDID_KAFKA_H
+
+#include <stddef.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "config.h"
+
+#define KAFKA_PROPS_MAX 128
+
+struct kafka_prop {
+	char *key;
+	char *value;
+};
+
+/* An ordered list of librdkafka properties; later entries win. Initialise
+ * with {0}; free with kafka_props_clear(). */
+struct kafka_props {
+	struct kafka_prop items[KAFKA_PROPS_MAX];
+	size_t count;
+};
+
+/* Append key=value (both copied). Returns 0, or -1 when full or out of
+ * memory, with errstr set. */
+int kafka_props_set(struct kafka_props *props, const char *key,
+		    const char *value, char *errstr, size_t errstr_size);
+
+/* Append "key=value" text (the -X form). -1 with errstr when there is no
+ * '=' or the key is empty. */
+int kafka_props_set_pair(struct kafka_props *props, const char *pair,
+			 char *errstr, size_t errstr_size);
+
+/* Append every property of a Java-style properties file (key=value lines,
+ * '#' and '!' comments, blank lines). -1 with "PATH:LINE: reason". */
+int kafka_props_load_file(struct kafka_props *props, const char *path,
+			  char *errstr, size_t errstr_size);
+
+/* Append the config's [kafka] section. */
+int kafka_props_from_config(struct kafka_props *props,
+			    const struct config *cfg, char *errstr,
+			    size_t errstr_size);
+
+/* The value of key (last one set), or NULL. */
+const char *kafka_props_get(const struct kafka_props *props, const char *key);
+
+void kafka_props_clear(struct kafka_props *props);
+
+/* A new librdkafka configuration holding every property, in order.
+ * Returns the conf, owned by the caller (rd_kafka_new takes it over), or
+ * NULL with librdkafka's reason prefixed by the property name in errstr. */
+rd_kafka_conf_t *kafka_conf_new(const struct kafka_props *props,
+				char *errstr, size_t errstr_size);
+
+#endif
