@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
 struct broker;

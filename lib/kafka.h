@@ -51,6 +51,24 @@ const char *kafka_props_get(const struct kafka_props *props, const char *key);
 
 void kafka_props_clear(struct kafka_props *props);
 
+/* Append every property of src to dst, in order (dst's later entries win
+ * over its earlier ones, so append the higher-precedence list last). */
+int kafka_props_append(struct kafka_props *dst, const struct kafka_props *src,
+		       char *errstr, size_t errstr_size);
+
+/* The command-line options every program shares, kcat style:
+ *   -b BROKERS    bootstrap.servers
+ *   -X KEY=VALUE  any librdkafka property
+ *   -F FILE       a properties file
+ * Call with the getopt option character and its argument. Returns 1 when
+ * opt was one of them and was applied, 0 when it is not a Kafka option,
+ * -1 with errstr when its argument is bad. */
+int kafka_props_cli_option(struct kafka_props *props, int opt,
+			   const char *arg, char *errstr, size_t errstr_size);
+
+/* The short options string for getopt that kafka_props_cli_option takes. */
+#define KAFKA_CLI_OPTSTRING "b:X:F:"
+
 /* A new librdkafka configuration holding every property, in order.
  * Returns the conf, owned by the caller (rd_kafka_new takes it over), or
  * NULL with librdkafka's reason prefixed by the property name in errstr. */

@@ -1,0 +1,9 @@
+/* commands — every `tasdid CMD` entry point. Each takes the argv that
+ * starts at the command's own name, parses its options with getopt_long,
+ * handles --help, and returns the process exit code. */
+#ifndef TASDID_COMMANDS_H
+#define TASDID_COMMANDS_H
+
+int cmd_broker(int argc, char **argv);
+
+#endif

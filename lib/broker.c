@@ -1,0 +1,116 @@
+/* broker — see broker.h. The mock cluster needs an rd_kafka_t for its own
+ * book-keeping; a producer handle that never produces serves. */
+#include "broker.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct broker {
+	rd_kafka_t *rk;
+	rd_kafka_mock_cluster_t *mcluster;
+	int broker_count;
+};
+
+static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
+{
+	if (errstr == NULL || errstr_size == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errstr, errstr_size, fmt, ap);
+	va_end(ap);
+}
+
+int broker_start(int broker_count, struct broker **ret, char *errstr,
+		 size_t errstr_size)
+{
+	if (broker_count < 1 || broker_count > 16) {
+		set_err(errstr, errstr_size, "broker count must be 1-16");
+		return -1;
+	}
+	struct broker *b = calloc(1, sizeof(*b));
+	if (b == NULL) {
+		set_err(errstr, errstr_size, "out of memory");
+		return -1;
+	}
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	char why[512];
+	/* The handle only hosts the cluster: keep its own logging quiet. */
+	if (rd_kafka_conf_set(conf, "log_level", "3", why, sizeof(why)) !=
+	    RD_KAFKA_CONF_OK) {
+		set_err(errstr, errstr_size, "%s", why);
+		rd_kafka_conf_destroy(conf);
+		free(b);
+		return -1;
+	}
+	b->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
+	if (b->rk == NULL) {
+		set_err(errstr, errstr_size, "cannot create Kafka handle: %s", why);
+		rd_kafka_conf_destroy(conf);
+		free(b);
+		return -1;
+	}
+	b->mcluster = rd_kafka_mock_cluster_new(b->rk, broker_count);
+	if (b->mcluster == NULL) {
+		set_err(errstr, errstr_size, "cannot start the mock cluster");
+		rd_kafka_destroy(b->rk);
+		free(b);
+		return -1;
+	}
+	b->broker_count = broker_count;
+	*ret = b;
+	return 0;
+}
+
+const char *broker_bootstraps(const struct broker *b)
+{
+	return rd_kafka_mock_cluster_bootstraps(b->mcluster);
+}
+
+int broker_create_topic(struct broker *b, const char *topic, int partitions,
+			char *errstr, size_t errstr_size)
+{
+	rd_kafka_resp_err_t err =
+		rd_kafka_mock_topic_create(b->mcluster, topic, partitions, 1);
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR &&
+	    err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+		set_err(errstr, errstr_size, "cannot create topic %s: %s", topic,
+			rd_kafka_err2str(err));
+		return -1;
+	}
+	return 0;
+}
+
+int broker_set_down(struct broker *b)
+{
+	for (int id = 1; id <= b->broker_count; id++)
+		if (rd_kafka_mock_broker_set_down(b->mcluster, id) != 0)
+			return -1;
+	return 0;
+}
+
+int broker_set_up(struct broker *b)
+{
+	for (int id = 1; id <= b->broker_count; id++)
+		if (rd_kafka_mock_broker_set_up(b->mcluster, id) != 0)
+			return -1;
+	return 0;
+}
+
+rd_kafka_mock_cluster_t *broker_mock(struct broker *b)
+{
+	return b->mcluster;
+}
+
+void broker_stop(struct broker *b)
+{
+	if (b == NULL)
+		return;
+	rd_kafka_mock_cluster_destroy(b->mcluster);
+	rd_kafka_destroy(b->rk);
+	free(b);
+}

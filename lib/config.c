@@ -1,0 +1,691 @@
+/* config — see config.h. The file is read into memory and fed to libinih
+ * line by line through our own reader, which is how we know the line of
+ * every entry: libinih as packaged in Debian does not pass line numbers to
+ * the handler. */
+#include "config.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+/* Bounds: a registry larger than this is a mistake or an attack. */
+#define CONFIG_FILE_MAX_BYTES (64 * 1024 * 1024)
+#define CONFIG_BILLERS_MAX 1024
+#define CONFIG_BANKS_MAX 1024
+#define CONFIG_TERMINALS_MAX 1000000
+#define CONFIG_ENTRIES_MAX 4096
+
+struct config {
+	char path[PATH_MAX];
+	char dir[PATH_MAX];
+	struct config_biller *billers;
+	size_t biller_count, biller_cap;
+	struct config_bank *banks;
+	size_t bank_count, bank_cap;
+	struct config_terminal *terminals;
+	size_t terminal_count, terminal_cap;
+	struct config_entry *kafka;
+	size_t kafka_count, kafka_cap;
+	struct config_entry *entries; /* program sections */
+	size_t entry_count, entry_cap;
+};
+
+/* Keys a program section may hold. A key not listed here is refused at
+ * load, so a typo is an error instead of a silent default. Each program
+ * documents its keys in docs/configuration.md. */
+static const struct known_key {
+	const char *section;
+	const char *key;
+} known_keys[] = {
+	{"topics", "partitions"},
+	{"topics", "dead_letter"},
+	{"topics", "events"},
+	{"broker", "port"},
+	{"broker", "brokers"},
+};
+
+/* State while parsing. */
+struct parse {
+	struct config *cfg;
+	const char *text;   /* whole file */
+	size_t text_len;
+	size_t pos;         /* reader position */
+	int line;           /* line the reader last returned */
+	int error_line;     /* first error, 0 when none */
+	char error[256];
+	/* the section being filled, so its required keys can be checked */
+	enum { SEC_NONE, SEC_KAFKA, SEC_PROGRAM, SEC_BILLER, SEC_BANK,
+	       SEC_TERMINAL } kind;
+	char section[128];
+	bool seen_token; /* terminal: token_sha256 set */
+};
+
+static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
+{
+	if (errstr == NULL || errstr_size == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errstr, errstr_size, fmt, ap);
+	va_end(ap);
+}
+
+static void parse_fail(struct parse *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Record the first error only: later ones are often consequences. */
+static void parse_fail(struct parse *p, const char *fmt, ...)
+{
+	if (p->error_line != 0)
+		return;
+	p->error_line = p->line > 0 ? p->line : 1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->error, sizeof(p->error), fmt, ap);
+	va_end(ap);
+}
+
+/* libinih reader: one line per call, counting lines. A line that does not
+ * fit libinih's fixed buffer is an error here rather than being split. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	if (p->pos >= p->text_len || p->error_line != 0)
+		return NULL;
+	const char *start = p->text + p->pos;
+	const char *nl = memchr(start, '\n', p->text_len - p->pos);
+	size_t line_len = nl ? (size_t)(nl - start) + 1 : p->text_len - p->pos;
+	p->line++;
+	if (line_len + 1 > (size_t)num) {
+		parse_fail(p, "line longer than %d bytes", num - 2);
+		return NULL;
+	}
+	memcpy(str, start, line_len);
+	str[line_len] = '\0';
+	p->pos += line_len;
+	return str;
+}
+
+/* Grow *arr (of elem bytes, *cap slots) to hold one more, up to max. */
+static void *grow(void **arr, size_t *cap, size_t count, size_t elem,
+		  size_t max)
+{
+	if (count >= max)
+		return NULL;
+	if (count == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *n = realloc(*arr, ncap * elem);
+		if (n == NULL)
+			return NULL;
+		*arr = n;
+		*cap = ncap;
+	}
+	void *slot = (char *)*arr + count * elem;
+	memset(slot, 0, elem);
+	return slot;
+}
+
+static bool copy_str(char *dst, size_t dst_size, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= dst_size)
+		return false;
+	memcpy(dst, src, n + 1);
+	return true;
+}
+
+enum {
+	ID_LOWER = 1u << 0, /* a-z allowed */
+	ID_UPPER = 1u << 1, /* A-Z allowed */
+};
+
+/* An identifier: 1..max characters, each a digit, a letter of an allowed
+ * case, or one of punct. The classes match the schemas/ patterns. */
+static bool id_ok(const char *s, size_t max, unsigned letters, const char *punct)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool ok = (c >= '0' && c <= '9') ||
+			  ((letters & ID_LOWER) && c >= 'a' && c <= 'z') ||
+			  ((letters & ID_UPPER) && c >= 'A' && c <= 'Z') ||
+			  (c != '\0' && strchr(punct, c) != NULL);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+#define BILLER_ID ID_LOWER, "_-"
+#define BANK_ID ID_UPPER, "_-"
+#define TERMINAL_ID ID_LOWER | ID_UPPER, "._-"
+
+static bool parse_int(const char *s, long long min, long long max,
+		      long long *ret)
+{
+	if (*s == '\0')
+		return false;
+	errno = 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return false;
+	*ret = v;
+	return true;
+}
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool parse_hex32(const char *s, uint8_t out[32])
+{
+	if (strlen(s) != 64)
+		return false;
+	for (int i = 0; i < 32; i++) {
+		int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+/* Start a new section: check its name, create its record. */
+static void begin_section(struct parse *p, const char *section)
+{
+	struct config *cfg = p->cfg;
+	snprintf(p->section, sizeof(p->section), "%s", section);
+	p->seen_token = false;
+	const char *space = strchr(section, ' ');
+	if (space == NULL) {
+		if (strcmp(section, "kafka") == 0) {
+			p->kind = SEC_KAFKA;
+			return;
+		}
+		for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++)
+			if (strcmp(known_keys[i].section, section) == 0) {
+				p->kind = SEC_PROGRAM;
+				return;
+			}
+		parse_fail(p, "[%s]: unknown section", section);
+		return;
+	}
+	const char *id = space + 1;
+	size_t type_len = (size_t)(space - section);
+	if (type_len == 6 && memcmp(section, "biller", 6) == 0) {
+		if (!id_ok(id, INTENT_BILLER_MAX, BILLER_ID)) {
+			parse_fail(p, "[%s]: biller id must be 1-%d of a-z 0-9 _ -",
+				   section, INTENT_BILLER_MAX);
+			return;
+		}
+		if (config_biller_find(cfg, id) != NULL) {
+			parse_fail(p, "[%s]: biller defined twice", section);
+			return;
+		}
+		struct config_biller *b = grow((void **)&cfg->billers, &cfg->biller_cap,
+					       cfg->biller_count, sizeof(*b),
+					       CONFIG_BILLERS_MAX);
+		if (b == NULL) {
+			parse_fail(p, "too many billers (at most %d)", CONFIG_BILLERS_MAX);
+			return;
+		}
+		copy_str(b->id, sizeof(b->id), id);
+		b->grace_days = 15;
+		b->line = p->line;
+		cfg->biller_count++;
+		p->kind = SEC_BILLER;
+	} else if (type_len == 4 && memcmp(section, "bank", 4) == 0) {
+		if (!id_ok(id, INTENT_BANK_MAX, BANK_ID)) {
+			parse_fail(p, "[%s]: bank id must be 1-%d of A-Z 0-9 _ -",
+				   section, INTENT_BANK_MAX);
+			return;
+		}
+		if (config_bank_find(cfg, id) != NULL) {
+			parse_fail(p, "[%s]: bank defined twice", section);
+			return;
+		}
+		struct config_bank *b = grow((void **)&cfg->banks, &cfg->bank_cap,
+					     cfg->bank_count, sizeof(*b),
+					     CONFIG_BANKS_MAX);
+		if (b == NULL) {
+			parse_fail(p, "too many banks (at most %d)", CONFIG_BANKS_MAX);
+			return;
+		}
+		copy_str(b->id, sizeof(b->id), id);
+		b->line = p->line;
+		cfg->bank_count++;
+		p->kind = SEC_BANK;
+	} else if (type_len == 8 && memcmp(section, "terminal", 8) == 0) {
+		char bank[INTENT_BANK_MAX + 1];
+		const char *slash = strchr(id, '/');
+		if (slash == NULL || (size_t)(slash - id) > INTENT_BANK_MAX) {
+			parse_fail(p, "[%s]: name a terminal as [terminal BANK/ID]", section);
+			return;
+		}
+		memcpy(bank, id, (size_t)(slash - id));
+		bank[slash - id] = '\0';
+		if (!id_ok(bank, INTENT_BANK_MAX, BANK_ID) ||
+		    !id_ok(slash + 1, INTENT_TERMINAL_MAX, TERMINAL_ID)) {
+			parse_fail(p, "[%s]: bad bank or terminal id", section);
+			return;
+		}
+		if (config_bank_find(cfg, bank) == NULL) {
+			parse_fail(p, "[%s]: bank %s is not defined above", section, bank);
+			return;
+		}
+		if (config_terminal_find(cfg, bank, slash + 1) != NULL) {
+			parse_fail(p, "[%s]: terminal defined twice", section);
+			return;
+		}
+		struct config_terminal *t = grow((void **)&cfg->terminals,
+						 &cfg->terminal_cap,
+						 cfg->terminal_count, sizeof(*t),
+						 CONFIG_TERMINALS_MAX);
+		if (t == NULL) {
+			parse_fail(p, "too many terminals (at most %d)",
+				   CONFIG_TERMINALS_MAX);
+			return;
+		}
+		copy_str(t->bank, sizeof(t->bank), bank);
+		copy_str(t->id, sizeof(t->id), slash + 1);
+		t->line = p->line;
+		cfg->terminal_count++;
+		p->kind = SEC_TERMINAL;
+	} else {
+		parse_fail(p, "[%s]: unknown section", section);
+	}
+}
+
+/* Required keys of the section just finished. */
+static void end_section(struct parse *p)
+{
+	struct config *cfg = p->cfg;
+	if (p->error_line != 0)
+		return;
+	if (p->kind == SEC_BILLER) {
+		struct config_biller *b = &cfg->billers[cfg->biller_count - 1];
+		const char *missing = b->name[0] == '\0'       ? "name"
+				      : b->currency == NULL    ? "currency"
+				      : b->topic[0] == '\0'    ? "topic"
+				      : b->ledger_path[0] == '\0' ? "ledger"
+								  : NULL;
+		if (missing != NULL) {
+			p->line = b->line;
+			parse_fail(p, "[%s]: missing required key %s", p->section,
+				   missing);
+		}
+	} else if (p->kind == SEC_BANK) {
+		struct config_bank *b = &cfg->banks[cfg->bank_count - 1];
+		if (b->name[0] == '\0') {
+			p->line = b->line;
+			parse_fail(p, "[%s]: missing required key name", p->section);
+		}
+	} else if (p->kind == SEC_TERMINAL && !p->seen_token) {
+		p->line = cfg->terminals[cfg->terminal_count - 1].line;
+		parse_fail(p, "[%s]: missing required key token_sha256", p->section);
+	}
+}
+
+static bool add_entry(struct parse *p, struct config_entry **arr, size_t *count,
+		      size_t *cap, const char *section, const char *key,
+		      const char *value)
+{
+	struct config_entry *e = grow((void **)arr, cap, *count, sizeof(*e),
+				      CONFIG_ENTRIES_MAX);
+	if (e == NULL) {
+		parse_fail(p, "too many entries (at most %d)", CONFIG_ENTRIES_MAX);
+		return false;
+	}
+	if (!copy_str(e->section, sizeof(e->section), section) ||
+	    !copy_str(e->key, sizeof(e->key), key) ||
+	    !copy_str(e->value, sizeof(e->value), value)) {
+		parse_fail(p, "[%s] %s: name or value too long (value at most %d bytes)",
+			   section, key, CONFIG_VALUE_MAX);
+		return false;
+	}
+	e->line = p->line;
+	(*count)++;
+	return true;
+}
+
+static void biller_key(struct parse *p, struct config_biller *b,
+		       const char *key, const char *value)
+{
+	long long v;
+	if (strcmp(key, "name") == 0 || strcmp(key, "name_ar") == 0) {
+		char *dst = key[4] == '\0' ? b->name : b->name_ar;
+		if (!copy_str(dst, CONFIG_NAME_MAX + 1, value))
+			parse_fail(p, "[%s] %s: longer than %d bytes", p->section, key,
+				   CONFIG_NAME_MAX);
+	} else if (strcmp(key, "currency") == 0) {
+		b->currency = currency_find(value);
+		if (b->currency == NULL)
+			parse_fail(p, "[%s] currency: unknown ISO 4217 code '%s'",
+				   p->section, value);
+	} else if (strcmp(key, "topic") == 0) {
+		if (!id_ok(value, CONFIG_TOPIC_MAX, ID_LOWER | ID_UPPER, "._-"))
+			parse_fail(p, "[%s] topic: 1-%d of a-z A-Z 0-9 . _ -",
+				   p->section, CONFIG_TOPIC_MAX);
+		else
+			copy_str(b->topic, sizeof(b->topic), value);
+	} else if (strcmp(key, "ledger") == 0) {
+		if (value[0] == '\0' ||
+		    config_resolve_path(p->cfg, value, b->ledger_path,
+					sizeof(b->ledger_path)) < 0)
+			parse_fail(p, "[%s] ledger: empty or too long a path", p->section);
+	} else if (strcmp(key, "grace_days") == 0) {
+		if (!parse_int(value, 0, 365, &v))
+			parse_fail(p, "[%s] grace_days: a whole number of days 0-365",
+				   p->section);
+		else
+			b->grace_days = (int)v;
+	} else if (strcmp(key, "late_fee") == 0) {
+		char why[128];
+		if (b->currency == NULL)
+			parse_fail(p, "[%s] late_fee: set currency before late_fee",
+				   p->section);
+		else if (money_parse(value, strlen(value), b->currency,
+				     MONEY_ALLOW_ZERO, &b->late_fee_minor, why,
+				     sizeof(why)) < 0)
+			parse_fail(p, "[%s] late_fee: %s", p->section, why);
+	} else {
+		parse_fail(p, "[%s] %s: unknown key", p->section, key);
+	}
+}
+
+static int handler(void *user, const char *section, const char *key,
+		   const char *value)
+{
+	struct parse *p = user;
+	struct config *cfg = p->cfg;
+	if (p->error_line != 0)
+		return 0;
+	if (strcmp(section, p->section) != 0) {
+		end_section(p);
+		begin_section(p, section);
+		if (p->error_line != 0)
+			return 0;
+	}
+	switch (p->kind) {
+	case SEC_KAFKA:
+		add_entry(p, &cfg->kafka, &cfg->kafka_count, &cfg->kafka_cap,
+			  section, key, value);
+		break;
+	case SEC_PROGRAM: {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++)
+			if (strcmp(known_keys[i].section, section) == 0 &&
+			    strcmp(known_keys[i].key, key) == 0)
+				known = true;
+		if (!known)
+			parse_fail(p, "[%s] %s: unknown key", section, key);
+		else if (config_get(cfg, section, key) != NULL)
+			parse_fail(p, "[%s] %s: set twice", section, key);
+		else
+			add_entry(p, &cfg->entries, &cfg->entry_count,
+				  &cfg->entry_cap, section, key, value);
+		break;
+	}
+	case SEC_BILLER:
+		biller_key(p, &cfg->billers[cfg->biller_count - 1], key, value);
+		break;
+	case SEC_BANK: {
+		struct config_bank *b = &cfg->banks[cfg->bank_count - 1];
+		if (strcmp(key, "name") == 0 || strcmp(key, "name_ar") == 0) {
+			char *dst = key[4] == '\0' ? b->name : b->name_ar;
+			if (!copy_str(dst, CONFIG_NAME_MAX + 1, value))
+				parse_fail(p, "[%s] %s: longer than %d bytes", section,
+					   key, CONFIG_NAME_MAX);
+		} else {
+			parse_fail(p, "[%s] %s: unknown key", section, key);
+		}
+		break;
+	}
+	case SEC_TERMINAL: {
+		struct config_terminal *t = &cfg->terminals[cfg->terminal_count - 1];
+		if (strcmp(key, "token_sha256") != 0)
+			parse_fail(p, "[%s] %s: unknown key", section, key);
+		else if (!parse_hex32(value, t->token_sha256))
+			parse_fail(p, "[%s] token_sha256: 64 hex digits (the SHA-256 of the terminal's token)",
+				   section);
+		else
+			p->seen_token = true;
+		break;
+	}
+	case SEC_NONE:
+		parse_fail(p, "%s: key outside any section", key);
+		break;
+	}
+	return p->error_line == 0;
+}
+
+static void split_dir(const char *path, char *dir, size_t dir_size)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		snprintf(dir, dir_size, ".");
+	else if (slash == path)
+		snprintf(dir, dir_size, "/");
+	else
+		snprintf(dir, dir_size, "%.*s", (int)(slash - path), path);
+}
+
+int config_load_string(const char *text, const char *name, const char *dir,
+		       struct config **ret, char *errstr, size_t errstr_size)
+{
+	assert(text != NULL && name != NULL && dir != NULL && ret != NULL);
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	if (cfg == NULL) {
+		set_err(errstr, errstr_size, "%s:0: out of memory", name);
+		return -1;
+	}
+	snprintf(cfg->path, sizeof(cfg->path), "%s", name);
+	snprintf(cfg->dir, sizeof(cfg->dir), "%s", dir);
+
+	struct parse p = {.cfg = cfg, .text = text, .text_len = strlen(text)};
+	int rc = ini_parse_stream(reader, &p, handler, &p);
+	if (p.error_line == 0 && rc > 0) {
+		p.line = rc;
+		parse_fail(&p, "syntax error: expected [section] or key = value");
+	} else if (p.error_line == 0 && rc < 0) {
+		parse_fail(&p, "out of memory while parsing");
+	}
+	end_section(&p);
+	if (p.error_line != 0) {
+		set_err(errstr, errstr_size, "%s:%d: %s", name, p.error_line, p.error);
+		config_free(cfg);
+		return -1;
+	}
+	*ret = cfg;
+	return 0;
+}
+
+int config_load(const char *path, struct config **ret, char *errstr,
+		size_t errstr_size)
+{
+	assert(path != NULL && ret != NULL);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		set_err(errstr, errstr_size, "%s:0: cannot open: %s", path,
+			strerror(errno));
+		return -1;
+	}
+	char *text = malloc(CONFIG_FILE_MAX_BYTES + 1);
+	size_t n = text ? fread(text, 1, CONFIG_FILE_MAX_BYTES + 1, f) : 0;
+	bool read_error = ferror(f);
+	fclose(f);
+	if (text == NULL || read_error || n > CONFIG_FILE_MAX_BYTES ||
+	    memchr(text, '\0', n) != NULL) {
+		set_err(errstr, errstr_size, "%s:0: %s", path,
+			text == NULL ? "out of memory"
+			: read_error ? "read error"
+			: n > CONFIG_FILE_MAX_BYTES ? "file larger than 64 MiB"
+						    : "file contains a NUL byte");
+		free(text);
+		return -1;
+	}
+	text[n] = '\0';
+	char dir[PATH_MAX];
+	split_dir(path, dir, sizeof(dir));
+	int rc = config_load_string(text, path, dir, ret, errstr, errstr_size);
+	free(text);
+	return rc;
+}
+
+void config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->billers);
+	free(cfg->banks);
+	free(cfg->terminals);
+	free(cfg->kafka);
+	free(cfg->entries);
+	free(cfg);
+}
+
+const char *config_path(const struct config *cfg)
+{
+	return cfg->path;
+}
+
+size_t config_biller_count(const struct config *cfg)
+{
+	return cfg->biller_count;
+}
+
+const struct config_biller *config_biller_at(const struct config *cfg, size_t i)
+{
+	assert(i < cfg->biller_count);
+	return &cfg->billers[i];
+}
+
+const struct config_biller *config_biller_find(const struct config *cfg,
+					       const char *id)
+{
+	for (size_t i = 0; i < cfg->biller_count; i++)
+		if (strcmp(cfg->billers[i].id, id) == 0)
+			return &cfg->billers[i];
+	return NULL;
+}
+
+size_t config_bank_count(const struct config *cfg)
+{
+	return cfg->bank_count;
+}
+
+const struct config_bank *config_bank_at(const struct config *cfg, size_t i)
+{
+	assert(i < cfg->bank_count);
+	return &cfg->banks[i];
+}
+
+const struct config_bank *config_bank_find(const struct config *cfg,
+					   const char *id)
+{
+	for (size_t i = 0; i < cfg->bank_count; i++)
+		if (strcmp(cfg->banks[i].id, id) == 0)
+			return &cfg->banks[i];
+	return NULL;
+}
+
+size_t config_terminal_count(const struct config *cfg)
+{
+	return cfg->terminal_count;
+}
+
+const struct config_terminal *config_terminal_at(const struct config *cfg,
+						 size_t i)
+{
+	assert(i < cfg->terminal_count);
+	return &cfg->terminals[i];
+}
+
+const struct config_terminal *config_terminal_find(const struct config *cfg,
+						   const char *bank,
+						   const char *id)
+{
+	/* Linear: callers that look terminals up per request build their own
+	 * index at start (the intake hashes them). */
+	for (size_t i = 0; i < cfg->terminal_count; i++)
+		if (strcmp(cfg->terminals[i].id, id) == 0 &&
+		    strcmp(cfg->terminals[i].bank, bank) == 0)
+			return &cfg->terminals[i];
+	return NULL;
+}
+
+size_t config_kafka_count(const struct config *cfg)
+{
+	return cfg->kafka_count;
+}
+
+const struct config_entry *config_kafka_at(const struct config *cfg, size_t i)
+{
+	assert(i < cfg->kafka_count);
+	return &cfg->kafka[i];
+}
+
+const struct config_entry *config_get(const struct config *cfg,
+				      const char *section, const char *key)
+{
+	for (size_t i = 0; i < cfg->entry_count; i++)
+		if (strcmp(cfg->entries[i].section, section) == 0 &&
+		    strcmp(cfg->entries[i].key, key) == 0)
+			return &cfg->entries[i];
+	return NULL;
+}
+
+int config_get_int64(const struct config *cfg, const char *section,
+		     const char *key, int64_t def, int64_t min, int64_t max,
+		     int64_t *ret, char *errstr, size_t errstr_size)
+{
+	const struct config_entry *e = config_get(cfg, section, key);
+	if (e == NULL) {
+		*ret = def;
+		return 0;
+	}
+	long long v;
+	if (!parse_int(e->value, min, max, &v)) {
+		set_err(errstr, errstr_size,
+			"%s:%d: [%s] %s: a whole number from %lld to %lld",
+			cfg->path, e->line, section, key, (long long)min,
+			(long long)max);
+		return -1;
+	}
+	*ret = v;
+	return 0;
+}
+
+const char *config_get_str(const struct config *cfg, const char *section,
+			   const char *key, const char *def)
+{
+	const struct config_entry *e = config_get(cfg, section, key);
+	return e ? e->value : def;
+}
+
+int config_resolve_path(const struct config *cfg, const char *path, char *out,
+			size_t out_size)
+{
+	int n = path[0] == '/' ? snprintf(out, out_size, "%s", path)
+			       : snprintf(out, out_size, "%s/%s", cfg->dir, path);
+	return n < 0 || (size_t)n >= out_size ? -1 : 0;
+}
