@@ -94,6 +94,39 @@ static void parse_fail(struct parse *p, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void begin_section(struct parse *p, const char *section);
+static void end_section(struct parse *p);
+
+/* A section header line ("[name]", blanks around it allowed, as libinih
+ * reads it): close the previous section and open this one. Done here, not
+ * in the handler, because the handler only sees sections that have keys,
+ * and cannot tell a repeated header from a continued section. */
+static void reader_section(struct parse *p, const char *line, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (p->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+		i += 3; /* UTF-8 BOM, which libinih skips too */
+	if (i == len || line[i] != '[')
+		return;
+	const char *close = memchr(line + i, ']', len - i);
+	if (close == NULL) {
+		parse_fail(p, "syntax error: expected [section] or key = value");
+		return;
+	}
+	char name[sizeof(p->section)];
+	size_t n = (size_t)(close - (line + i + 1));
+	if (n >= sizeof(name)) {
+		parse_fail(p, "section name longer than %zu bytes", sizeof(name) - 1);
+		return;
+	}
+	memcpy(name, line + i + 1, n);
+	name[n] = '\0';
+	end_section(p);
+	begin_section(p, name);
+}
+
 /* libinih reader: one line per call, counting lines. A line that does not
  * fit libinih's fixed buffer is an error here rather than being split. */
 static char *reader(char *str, int num, void *stream)
@@ -109,6 +142,9 @@ static char *reader(char *str, int num, void *stream)
 		parse_fail(p, "line longer than %d bytes", num - 2);
 		return NULL;
 	}
+	reader_section(p, start, line_len);
+	if (p->error_line != 0)
+		return NULL;
 	memcpy(str, start, line_len);
 	str[line_len] = '\0';
 	p->pos += line_len;
@@ -419,12 +455,8 @@ static int handler(void *user, const char *section, const char *key,
 	struct config *cfg = p->cfg;
 	if (p->error_line != 0)
 		return 0;
-	if (strcmp(section, p->section) != 0) {
-		end_section(p);
-		begin_section(p, section);
-		if (p->error_line != 0)
-			return 0;
-	}
+	/* The reader opened the section on its header line. */
+	assert(strcmp(section, p->section) == 0);
 	switch (p->kind) {
 	case SEC_KAFKA:
 		add_entry(p, &cfg->kafka, &cfg->kafka_count, &cfg->kafka_cap,
