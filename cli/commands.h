@@ -4,6 +4,18 @@
 #ifndef TASDID_COMMANDS_H
 #define TASDID_COMMANDS_H
 
+/* cli/ */
 int cmd_broker(int argc, char **argv);
+
+/* producer/ */
+
+
+/* consumer/ */
+
+
+/* settle/ */
+
+
+/* later: demo, load, inquiry, terminal */
 
 #endif

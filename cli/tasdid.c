@@ -19,6 +19,16 @@ struct command {
 static const struct command commands[] = {
 	{"broker", cmd_broker,
 	 "run the embedded Kafka broker (in memory only; for trying and testing)"},
+
+	/* producer/ */
+
+
+	/* consumer/ */
+
+
+	/* settle/ */
+
+
 };
 
 static void usage(FILE *out)

@@ -48,6 +48,17 @@ static const struct known_key {
 	{"topics", "events"},
 	{"broker", "port"},
 	{"broker", "brokers"},
+
+	/* [intake]: producer/ */
+
+
+	/* [post]: consumer/ */
+
+
+	/* [settle]: settle/ */
+
+
+	/* [inquiry], [terminal-client]: later issues */
 };
 
 /* State while parsing. */
