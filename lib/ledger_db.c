@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "intent.h"
 #include "money.h"
 #include "timeutil.h"
 
@@ -20,6 +21,8 @@ extern const size_t ledger_migrations_count;
 /* Room for a ledger_meta value we compare (biller id, currency). */
 #define META_VALUE_MAX 64
 
+_Static_assert(LEDGER_DB_BILLER_MAX == INTENT_BILLER_MAX,
+	       "a ledger is named by the biller id the intents carry");
 _Static_assert(LEDGER_DB_BILLER_MAX < META_VALUE_MAX,
 	       "a valid biller id fits the meta buffer");
 
