@@ -1,0 +1,769 @@
+/* Tests for ledger_db: migrations, refusals, the schema's constraints and
+ * the balance check. Each test works in its own mkdtemp() directory, which
+ * teardown empties and removes (rmdir failing means a file was left). */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "ledger_db.h"
+
+static char tmp_dir[1024];
+static char db_path[sizeof(tmp_dir) + 32];
+
+static void setup(void)
+{
+	const char *base = getenv("TMPDIR");
+	if (base == NULL || base[0] == '\0')
+		base = "/tmp";
+	snprintf(tmp_dir, sizeof(tmp_dir), "%s/tasdid-ledger-XXXXXX", base);
+	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+	snprintf(db_path, sizeof(db_path), "%s/water.db", tmp_dir);
+}
+
+static void teardown(void)
+{
+	DIR *d = opendir(tmp_dir);
+	ck_assert_ptr_nonnull(d);
+	struct dirent *e;
+	char p[sizeof(tmp_dir) + 512];
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", tmp_dir, e->d_name);
+		ck_assert_int_eq(unlink(p), 0);
+	}
+	closedir(d);
+	ck_assert_int_eq(rmdir(tmp_dir), 0);
+}
+
+/* ---- helpers ---- */
+
+static sqlite3 *open_ok(const char *path, unsigned flags)
+{
+	char err[512] = "";
+	sqlite3 *db = NULL;
+	int r = ledger_db_open(path, "water", "JOD", flags, &db, err,
+			       sizeof(err));
+	ck_assert_msg(r == 0, "open %s: %s", path, err);
+	ck_assert_ptr_nonnull(db);
+	return db;
+}
+
+/* A plain connection, for making files the library must refuse. */
+static sqlite3 *open_raw(const char *path)
+{
+	sqlite3 *db = NULL;
+	ck_assert_int_eq(sqlite3_open_v2(path, &db,
+					 SQLITE_OPEN_READWRITE |
+						 SQLITE_OPEN_CREATE,
+					 NULL),
+			 SQLITE_OK);
+	return db;
+}
+
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
+	sqlite3_free(msg);
+}
+
+static int64_t q_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
+		      "%s: %s", sql, sqlite3_errmsg(db));
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The text of the first column of the first row, copied to buf. */
+static const char *q_text(sqlite3 *db, const char *sql, char *buf,
+			  size_t size)
+{
+	sqlite3_stmt *st = NULL;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	const unsigned char *t = sqlite3_column_text(st, 0);
+	snprintf(buf, size, "%s", t ? (const char *)t : "(null)");
+	sqlite3_finalize(st);
+	return buf;
+}
+
+static int file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+#define ID(n) "0190d8a0-0000-8000-8000-0000000000" #n
+
+static void add_invoice(sqlite3 *db, const char *no, const char *account,
+			int64_t due_minor, int64_t paid_minor)
+{
+	char *sql = sqlite3_mprintf(
+		"INSERT INTO invoices (invoice_no, account, customer_name, "
+		"period, issued_on, due_on, amount_due_minor, "
+		"amount_paid_minor, currency, imported_at_ms) VALUES "
+		"(%Q, %Q, 'سامي', '2026-11', '2026-11-01', '2026-11-30', "
+		"%lld, %lld, 'JOD', 1764000000000)",
+		no, account, (long long)due_minor, (long long)paid_minor);
+	exec_ok(db, sql);
+	sqlite3_free(sql);
+}
+
+static void add_posting(sqlite3 *db, const char *id, const char *account,
+			int64_t amount_minor)
+{
+	char *sql = sqlite3_mprintf(
+		"INSERT INTO postings (intent_id, idempotency_key, bank, "
+		"branch, terminal, account, invoice_no, amount_minor, "
+		"currency, paid_at, paid_at_ms, received_at_ms, posted_at_ms, "
+		"channel, kafka_topic, kafka_partition, kafka_offset) VALUES "
+		"(%Q, %Q, 'BNK1', NULL, 'T-07', %Q, NULL, %lld, 'JOD', "
+		"'2026-11-25T10:15:00+03:00', 1764054900000, 1764054900100, "
+		"1764054900200, 'teller', 'intents.water', 0, 1)",
+		id, id, account, (long long)amount_minor);
+	exec_ok(db, sql);
+	sqlite3_free(sql);
+}
+
+/* ---- opening and migrating ---- */
+
+START_TEST(test_open_creates_latest)
+{
+	char buf[64];
+	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
+
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"),
+			 ledger_db_latest_version());
+	ck_assert_int_eq(q_int(db, "PRAGMA application_id"),
+			 LEDGER_DB_APPLICATION_ID);
+	ck_assert_str_eq(q_text(db, "PRAGMA journal_mode", buf, sizeof(buf)),
+			 "wal");
+	ck_assert_int_eq(q_int(db, "PRAGMA synchronous"), 2); /* FULL */
+	ck_assert_int_eq(q_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(q_int(db, "PRAGMA cache_size"), -LEDGER_DB_CACHE_KIB);
+	ck_assert_str_eq(q_text(db,
+				"SELECT value FROM ledger_meta "
+				"WHERE key = 'biller_id'",
+				buf, sizeof(buf)),
+			 "water");
+	ck_assert_str_eq(q_text(db,
+				"SELECT value FROM ledger_meta "
+				"WHERE key = 'currency'",
+				buf, sizeof(buf)),
+			 "JOD");
+	ck_assert_int_gt(q_int(db, "SELECT CAST(value AS INTEGER) FROM "
+				   "ledger_meta WHERE key = 'created_at_ms'"),
+			 1700000000000);
+	/* Every table is STRICT; the key-only ones are WITHOUT ROWID. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM pragma_table_list "
+				   "WHERE schema = 'main' AND type = 'table' "
+				   "AND name NOT LIKE 'sqlite_%' AND strict"),
+			 9);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM pragma_table_list "
+				   "WHERE schema = 'main' AND wr AND name IN "
+				   "('postings', 'allocations', 'invoices', "
+				   "'kafka_offsets', 'ledger_meta')"),
+			 5);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_open_missing_needs_create)
+{
+	char err[512] = "";
+	sqlite3 *db = (sqlite3 *)&err; /* must stay untouched */
+	sqlite3 *const before = db;
+
+	ck_assert_int_eq(ledger_db_open(db_path, "water", "JOD", 0, &db, err,
+					sizeof(err)),
+			 -1);
+	ck_assert_ptr_eq(db, before);
+	ck_assert_ptr_nonnull(strstr(err, "cannot open"));
+	ck_assert(!file_exists(db_path));
+
+	ck_assert_int_eq(ledger_db_open(db_path, "water", "JOD",
+					LEDGER_DB_READONLY, &db, err,
+					sizeof(err)),
+			 -1);
+	ck_assert_ptr_eq(db, before);
+	ck_assert(!file_exists(db_path));
+}
+END_TEST
+
+START_TEST(test_reopen_is_noop)
+{
+	char created[32], again[32];
+	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
+	add_invoice(db, "INV-1", "ACC-1", 10000, 0);
+	int64_t schema_version = q_int(db, "PRAGMA schema_version");
+	q_text(db, "SELECT value FROM ledger_meta WHERE key = 'created_at_ms'",
+	       created, sizeof(created));
+	sqlite3_close(db);
+
+	/* Without LEDGER_DB_CREATE too: the file exists. */
+	db = open_ok(db_path, 0);
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"),
+			 ledger_db_latest_version());
+	ck_assert_int_eq(q_int(db, "PRAGMA schema_version"), schema_version);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM invoices"), 1);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM ledger_meta"), 3);
+	ck_assert_str_eq(q_text(db,
+				"SELECT value FROM ledger_meta "
+				"WHERE key = 'created_at_ms'",
+				again, sizeof(again)),
+			 created);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_migrate_from_empty)
+{
+	char err[512];
+	int latest = ledger_db_latest_version();
+	sqlite3 *db = open_raw(db_path);
+
+	/* Invalid targets first: nothing may change. */
+	const int bad_targets[] = {-1, INT_MIN, latest + 1, INT_MAX};
+	for (size_t i = 0; i < sizeof(bad_targets) / sizeof(bad_targets[0]);
+	     i++) {
+		err[0] = '\0';
+		ck_assert_int_eq(ledger_db_migrate(db, bad_targets[i], err,
+						   sizeof(err)),
+				 -1);
+		ck_assert_ptr_nonnull(strstr(err, "no ledger schema version"));
+		ck_assert_int_eq(q_int(db, "PRAGMA user_version"), 0);
+		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema"),
+				 0);
+	}
+
+	/* To 0: a no-op. Then one version at a time. */
+	ck_assert_int_eq(ledger_db_migrate(db, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema"), 0);
+	for (int v = 1; v <= latest; v++) {
+		ck_assert_msg(ledger_db_migrate(db, v, err, sizeof(err)) == 0,
+			      "to %d: %s", v, err);
+		ck_assert_int_eq(q_int(db, "PRAGMA user_version"), v);
+		ck_assert_int_eq(q_int(db, "PRAGMA application_id"),
+				 LEDGER_DB_APPLICATION_ID);
+	}
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema "
+				   "WHERE type = 'table'"),
+			 9);
+	/* Again at latest: no-op. Down: refused. */
+	ck_assert_int_eq(ledger_db_migrate(db, latest, err, sizeof(err)), 0);
+	ck_assert_int_eq(ledger_db_migrate(db, latest - 1, err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot migrate down"));
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), latest);
+	sqlite3_close(db);
+
+	/* A writer then adopts the migrated file and writes its identity. */
+	db = open_ok(db_path, 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM ledger_meta"), 3);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_refuse_newer)
+{
+	char err[512] = "", sql[64];
+	int latest = ledger_db_latest_version();
+	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
+	sqlite3_close(db);
+
+	db = open_raw(db_path);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", latest + 1);
+	exec_ok(db, sql);
+	/* migrate refuses it too, and leaves it alone */
+	ck_assert_int_eq(ledger_db_migrate(db, latest, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "newer"));
+	sqlite3_close(db);
+
+	const unsigned flags[] = {0, LEDGER_DB_CREATE, LEDGER_DB_READONLY};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		sqlite3 *out = NULL;
+		err[0] = '\0';
+		ck_assert_int_eq(ledger_db_open(db_path, "water", "JOD",
+						flags[i], &out, err,
+						sizeof(err)),
+				 -1);
+		ck_assert_ptr_null(out);
+		ck_assert_msg(strstr(err, "is newer than this program's") !=
+				      NULL,
+			      "flags %u: %s", flags[i], err);
+	}
+	db = open_raw(db_path);
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), latest + 1);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* Files that are SQLite databases but not ledgers: refused, and left as
+ * they were (not even switched to WAL). */
+START_TEST(test_refuse_foreign_file)
+{
+	static const struct {
+		const char *sql;
+	} cases[] = {
+		{"CREATE TABLE customers (id INTEGER)"},
+		{"PRAGMA application_id = 42; PRAGMA user_version = 1"},
+		{"PRAGMA user_version = 1"},
+	};
+	char err[512], buf[32];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[sizeof(tmp_dir) + 64];
+		snprintf(path, sizeof(path), "%s/foreign-%zu.db", tmp_dir, i);
+		sqlite3 *raw = open_raw(path);
+		exec_ok(raw, cases[i].sql);
+		sqlite3_close(raw);
+
+		sqlite3 *out = NULL;
+		err[0] = '\0';
+		ck_assert_int_eq(ledger_db_open(path, "water", "JOD", 0, &out,
+						err, sizeof(err)),
+				 -1);
+		ck_assert_ptr_null(out);
+		ck_assert_msg(strstr(err, "not a tasdid ledger") != NULL,
+			      "case %zu: %s", i, err);
+
+		raw = open_raw(path);
+		ck_assert_str_eq(q_text(raw, "PRAGMA journal_mode", buf,
+					sizeof(buf)),
+				 "delete");
+		ck_assert_int_eq(q_int(raw, "PRAGMA application_id") ==
+					 LEDGER_DB_APPLICATION_ID,
+				 0);
+		sqlite3_close(raw);
+	}
+}
+END_TEST
+
+START_TEST(test_identity)
+{
+	static const struct {
+		const char *biller_id;
+		const char *currency;
+		const char *error; /* NULL: must open */
+	} cases[] = {
+		{"", "JOD", "biller id must be 1 to 32 bytes"},
+		{"water-and-sewage-authority-north1", "JOD",
+		 "biller id must be 1 to 32 bytes"},
+		{"water", "XXX", "unknown currency 'XXX'"},
+		{"water", "jod", "unknown currency 'jod'"},
+		{"water", "", "unknown currency ''"},
+		{"electricity", "JOD",
+		 "belongs to biller 'water' in JOD, not 'electricity' in JOD"},
+		{"water", "USD", "belongs to biller 'water' in JOD, not "
+				 "'water' in USD"},
+		{"Water", "JOD", "belongs to biller 'water'"},
+		{"water", "JOD", NULL},
+	};
+	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
+	sqlite3_close(db);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const unsigned flags[] = {0, LEDGER_DB_READONLY};
+		for (size_t f = 0; f < 2; f++) {
+			char err[512] = "";
+			sqlite3 *out = NULL;
+			int r = ledger_db_open(db_path, cases[i].biller_id,
+					       cases[i].currency, flags[f],
+					       &out, err, sizeof(err));
+			if (cases[i].error == NULL) {
+				ck_assert_msg(r == 0, "case %zu: %s", i, err);
+				sqlite3_close(out);
+				continue;
+			}
+			ck_assert_int_eq(r, -1);
+			ck_assert_ptr_null(out);
+			ck_assert_msg(strstr(err, cases[i].error) != NULL,
+				      "case %zu: got '%s'", i, err);
+		}
+	}
+	/* The refusals did not rewrite the identity. */
+	db = open_ok(db_path, 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM ledger_meta WHERE "
+				   "(key, value) IN (VALUES ('biller_id', "
+				   "'water'), ('currency', 'JOD'))"),
+			 2);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_readonly)
+{
+	char err[512] = "";
+	struct ledger_balance b;
+
+	/* An empty (never created) file is refused by a reader. */
+	sqlite3 *raw = open_raw(db_path);
+	sqlite3_close(raw);
+	sqlite3 *out = NULL;
+	ck_assert_int_eq(ledger_db_open(db_path, "water", "JOD",
+					LEDGER_DB_READONLY, &out, err,
+					sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "never created"));
+
+	sqlite3 *w = open_ok(db_path, 0);
+	add_invoice(w, "INV-1", "ACC-1", 10000, 0);
+	sqlite3 *r = open_ok(db_path, LEDGER_DB_READONLY);
+	ck_assert_int_eq(q_int(r, "SELECT count(*) FROM invoices"), 1);
+	ck_assert_int_eq(q_int(r, "PRAGMA query_only"), 1);
+	int rc = sqlite3_exec(r, "DELETE FROM invoices", NULL, NULL, NULL);
+	ck_assert_int_ne(rc, SQLITE_OK);
+	ck_assert_int_eq(q_int(r, "SELECT count(*) FROM invoices"), 1);
+	/* The reader checks the balance while the writer has the file. */
+	ck_assert_int_eq(ledger_db_check_balance(r, &b, err, sizeof(err)), 0);
+	ck_assert(b.balanced);
+	sqlite3_close(r);
+	sqlite3_close(w);
+}
+END_TEST
+
+/* ---- the schema's constraints ---- */
+
+START_TEST(test_constraints)
+{
+	static const struct {
+		const char *sql;
+		const char *error; /* substring of the message; NULL: ok */
+	} cases[] = {
+		/* invoices */
+		{"INSERT INTO invoices (invoice_no, account, due_on, "
+		 "amount_due_minor, currency, imported_at_ms) VALUES "
+		 "('I-0', 'A', '2026-11-30', 0, 'JOD', 1)",
+		 "CHECK constraint failed: amount_due_minor > 0"},
+		{"INSERT INTO invoices (invoice_no, account, due_on, "
+		 "amount_due_minor, currency, imported_at_ms) VALUES "
+		 "('I-0', 'A', '2026-11-30', -5, 'JOD', 1)",
+		 "CHECK constraint failed: amount_due_minor > 0"},
+		{"INSERT INTO invoices (invoice_no, account, due_on, "
+		 "amount_due_minor, amount_paid_minor, currency, "
+		 "imported_at_ms) VALUES "
+		 "('I-0', 'A', '2026-11-30', 100, 101, 'JOD', 1)",
+		 "CHECK constraint failed: amount_paid_minor BETWEEN"},
+		{"INSERT INTO invoices (invoice_no, account, due_on, "
+		 "amount_due_minor, amount_paid_minor, currency, "
+		 "imported_at_ms) VALUES "
+		 "('I-0', 'A', '2026-11-30', 100, -1, 'JOD', 1)",
+		 "CHECK constraint failed: amount_paid_minor BETWEEN"},
+		{"UPDATE invoices SET amount_paid_minor = 10001 "
+		 "WHERE invoice_no = 'INV-1'",
+		 "CHECK constraint failed: amount_paid_minor BETWEEN"},
+		{"INSERT INTO invoices (invoice_no, account, due_on, "
+		 "amount_due_minor, currency, imported_at_ms) VALUES "
+		 "('I-0', 'A', '2026-11-30', 100.5, 'JOD', 1)",
+		 "cannot store REAL value in INTEGER column"},
+		{"INSERT INTO invoices (invoice_no, account, due_on, "
+		 "amount_due_minor, currency, imported_at_ms) VALUES "
+		 "('I-0', 'A', '2026-11-30', '1,000', 'JOD', 1)",
+		 "cannot store TEXT value in INTEGER column"},
+		{"INSERT INTO invoices (invoice_no, account, due_on, "
+		 "amount_due_minor, currency, imported_at_ms) VALUES "
+		 "('I-0', 'A', '2026-11-30', 100, 'USD', 1)",
+		 "invoice currency is not the ledger currency"},
+		{"INSERT INTO invoices (invoice_no, account, due_on, "
+		 "amount_due_minor, currency, imported_at_ms) VALUES "
+		 "('I-0', 'A', '30/11/2026', 100, 'JOD', 1)",
+		 "CHECK constraint failed: due_on GLOB"},
+		{"INSERT INTO invoices (invoice_no, account, issued_on, "
+		 "due_on, amount_due_minor, currency, imported_at_ms) VALUES "
+		 "('I-0', 'A', '2026-12-01', '2026-11-30', 100, 'JOD', 1)",
+		 "CHECK constraint failed: issued_on IS NULL OR"},
+		{"INSERT INTO invoices (invoice_no, account, due_on, "
+		 "amount_due_minor, currency, imported_at_ms) VALUES "
+		 "(NULL, 'A', '2026-11-30', 100, 'JOD', 1)",
+		 "NOT NULL constraint failed: invoices.invoice_no"},
+		/* postings */
+		{"INSERT INTO postings SELECT '" ID(99) "', idempotency_key, "
+		 "bank, branch, terminal, account, invoice_no, 0, currency, "
+		 "paid_at, paid_at_ms, received_at_ms, posted_at_ms, channel, "
+		 "kafka_topic, kafka_partition, kafka_offset FROM postings",
+		 "CHECK constraint failed: amount_minor > 0"},
+		{"INSERT INTO postings SELECT '" ID(99) "', idempotency_key, "
+		 "bank, branch, terminal, account, invoice_no, -700, currency, "
+		 "paid_at, paid_at_ms, received_at_ms, posted_at_ms, channel, "
+		 "kafka_topic, kafka_partition, kafka_offset FROM postings",
+		 "CHECK constraint failed: amount_minor > 0"},
+		{"INSERT INTO postings SELECT '" ID(99) "', idempotency_key, "
+		 "bank, branch, terminal, account, invoice_no, amount_minor, "
+		 "'USD', paid_at, paid_at_ms, received_at_ms, posted_at_ms, "
+		 "channel, kafka_topic, kafka_partition, kafka_offset "
+		 "FROM postings",
+		 "posting currency is not the ledger currency"},
+		{"INSERT INTO postings SELECT '" ID(99) "', idempotency_key, "
+		 "bank, branch, terminal, account, invoice_no, amount_minor, "
+		 "currency, paid_at, paid_at_ms, received_at_ms, posted_at_ms, "
+		 "'fax', kafka_topic, kafka_partition, kafka_offset "
+		 "FROM postings",
+		 "CHECK constraint failed: channel IN"},
+		{"INSERT INTO postings SELECT upper(intent_id), "
+		 "idempotency_key, bank, branch, terminal, account, "
+		 "invoice_no, amount_minor, currency, paid_at, paid_at_ms, "
+		 "received_at_ms, posted_at_ms, channel, kafka_topic, "
+		 "kafka_partition, kafka_offset FROM postings",
+		 "CHECK constraint failed: length(intent_id) = 36"},
+		{"INSERT INTO postings SELECT * FROM postings",
+		 "UNIQUE constraint failed: postings.intent_id"},
+		{"UPDATE postings SET amount_minor = 1",
+		 "postings are append-only"},
+		{"DELETE FROM postings", "postings are append-only"},
+		/* splits */
+		{"INSERT INTO allocations VALUES ('" ID(01) "', 'INV-1', 0)",
+		 "CHECK constraint failed: amount_minor > 0"},
+		{"INSERT INTO allocations VALUES ('" ID(01) "', 'NO-SUCH', 5)",
+		 "FOREIGN KEY constraint failed"},
+		{"INSERT INTO allocations VALUES ('" ID(98) "', 'INV-1', 5)",
+		 "FOREIGN KEY constraint failed"},
+		{"INSERT INTO account_credit VALUES ('" ID(01) "', 'ACC-1', 0)",
+		 "CHECK constraint failed: amount_minor > 0"},
+		{"INSERT INTO account_credit VALUES ('" ID(98) "', 'ACC-1', 5)",
+		 "FOREIGN KEY constraint failed"},
+		{"INSERT INTO suspense VALUES ('" ID(01) "', 'ACC-1', NULL, "
+		 "-1, 'unknown_account', 'no such account', 1)",
+		 "CHECK constraint failed: amount_minor > 0"},
+		{"INSERT INTO suspense VALUES ('" ID(01) "', 'ACC-1', NULL, "
+		 "5, 'Unknown Account', 'no such account', 1)",
+		 "CHECK constraint failed: reason_code <> ''"},
+		{"INSERT INTO suspense VALUES ('" ID(01) "', 'ACC-1', NULL, "
+		 "5, 'unknown_account', '', 1)",
+		 "CHECK constraint failed: reason <> ''"},
+		/* identity, offsets, runs */
+		{"UPDATE ledger_meta SET value = 'electricity' "
+		 "WHERE key = 'biller_id'",
+		 "ledger_meta identity is written once"},
+		{"DELETE FROM ledger_meta", "ledger_meta identity is written once"},
+		{"UPDATE kafka_offsets SET next_offset = 41",
+		 "kafka_offsets.next_offset may not go back"},
+		{"INSERT INTO kafka_offsets VALUES ('intents.water', -1, 0, 1)",
+		 "CHECK constraint failed: partition >= 0"},
+		{"INSERT INTO settlement_runs (run_id, bank, business_date, "
+		 "file_name, file_sha256, started_at_ms, finished_at_ms) "
+		 "VALUES ('r1', 'BNK1', '2026-11-25', 'f.csv', "
+		 "printf('%064d', 0), 10, 20)",
+		 "CHECK constraint failed: (status = 'running')"},
+		{"INSERT INTO settlement_runs (run_id, bank, business_date, "
+		 "file_name, file_sha256, started_at_ms, finished_at_ms, "
+		 "status) VALUES ('r1', 'BNK1', '2026-11-25', 'f.csv', "
+		 "printf('%064d', 0), 10, 20, 'failed')",
+		 "CHECK constraint failed: (status = 'failed')"},
+		/* valid rows, last: they change the state */
+		{"UPDATE invoices SET amount_paid_minor = 10000 "
+		 "WHERE invoice_no = 'INV-1'",
+		 NULL},
+		{"INSERT INTO allocations VALUES ('" ID(01) "', 'INV-1', 700)",
+		 NULL},
+		{"INSERT INTO postings SELECT * FROM postings WHERE true "
+		 "ON CONFLICT (intent_id) DO NOTHING",
+		 NULL},
+		{"UPDATE kafka_offsets SET next_offset = 43", NULL},
+		{"INSERT INTO ledger_meta VALUES ('note', 'x')", NULL},
+		{"INSERT INTO settlement_runs (run_id, bank, business_date, "
+		 "file_name, file_sha256, started_at_ms) VALUES ('r1', "
+		 "'BNK1', '2026-11-25', 'f.csv', printf('%064d', 0), 10)",
+		 NULL},
+	};
+	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
+	add_invoice(db, "INV-1", "ACC-1", 10000, 0);
+	add_posting(db, ID(01), "ACC-1", 700);
+	exec_ok(db, "INSERT INTO kafka_offsets VALUES "
+		    "('intents.water', 0, 42, 1)");
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *msg = NULL;
+		int rc = sqlite3_exec(db, cases[i].sql, NULL, NULL, &msg);
+		if (cases[i].error == NULL) {
+			ck_assert_msg(rc == SQLITE_OK, "case %zu: %s", i,
+				      msg ? msg : "?");
+		} else {
+			ck_assert_msg((rc & 0xff) == SQLITE_CONSTRAINT,
+				      "case %zu: rc %d (%s)", i, rc,
+				      msg ? msg : "no error");
+			ck_assert_msg(msg != NULL &&
+					      strstr(msg, cases[i].error) != NULL,
+				      "case %zu: got '%s'", i, msg ? msg : "");
+		}
+		sqlite3_free(msg);
+	}
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM postings"), 1);
+	ck_assert_int_eq(q_int(db, "SELECT amount_minor FROM postings"), 700);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* ---- the balance check ---- */
+
+/* A balanced ledger with every kind of split:
+ *   P1 ACC-1 12000 -> INV-1 10000 + INV-2 2000
+ *   P2 ACC-9  3000 -> suspense (unknown account)
+ *   P3 ACC-4  1500 -> credit (no open invoice)
+ *   P4 ACC-5  1250 -> INV-5 1000 + credit 250
+ * postings 17750 = allocations 13000 + credit 1750 + suspense 3000. */
+static void seed_balanced(sqlite3 *db)
+{
+	add_invoice(db, "INV-1", "ACC-1", 10000, 10000);
+	add_invoice(db, "INV-2", "ACC-1", 5000, 2000);
+	add_invoice(db, "INV-3", "ACC-2", 7000, 0);
+	add_invoice(db, "INV-5", "ACC-5", 1000, 1000);
+	add_posting(db, ID(01), "ACC-1", 12000);
+	add_posting(db, ID(02), "ACC-9", 3000);
+	add_posting(db, ID(03), "ACC-4", 1500);
+	add_posting(db, ID(04), "ACC-5", 1250);
+	exec_ok(db, "INSERT INTO allocations VALUES "
+		    "('" ID(01) "', 'INV-1', 10000), "
+		    "('" ID(01) "', 'INV-2', 2000), "
+		    "('" ID(04) "', 'INV-5', 1000);"
+		    "INSERT INTO suspense VALUES ('" ID(02) "', 'ACC-9', NULL, "
+		    "3000, 'unknown_account', 'no invoice for ACC-9', 1);"
+		    "INSERT INTO account_credit VALUES "
+		    "('" ID(03) "', 'ACC-4', 1500), ('" ID(04) "', 'ACC-5', 250)");
+}
+
+START_TEST(test_balance)
+{
+	static const struct {
+		const char *name;
+		const char *sql; /* applied after seed_balanced */
+		struct ledger_balance want;
+	} cases[] = {
+		{"posting without split",
+		 "INSERT INTO postings SELECT '" ID(05) "', 'k5', bank, "
+		 "branch, terminal, account, invoice_no, 700, currency, "
+		 "paid_at, paid_at_ms, received_at_ms, posted_at_ms, channel, "
+		 "kafka_topic, kafka_partition, 2 FROM postings LIMIT 1",
+		 {17750 + 700, 13000, 1750, 3000, 700, 5, 1, 0, false}},
+		{"allocation without amount_paid",
+		 "INSERT INTO postings SELECT '" ID(05) "', 'k5', bank, "
+		 "branch, terminal, 'ACC-2', invoice_no, 500, currency, "
+		 "paid_at, paid_at_ms, received_at_ms, posted_at_ms, channel, "
+		 "kafka_topic, kafka_partition, 2 FROM postings LIMIT 1;"
+		 "INSERT INTO allocations VALUES ('" ID(05) "', 'INV-3', 500)",
+		 {18250, 13500, 1750, 3000, 0, 5, 0, 1, false}},
+		{"amount_paid without allocation",
+		 "UPDATE invoices SET amount_paid_minor = 3000 "
+		 "WHERE invoice_no = 'INV-2'",
+		 {17750, 13000, 1750, 3000, 0, 4, 0, 1, false}},
+		{"errors that cancel in the totals",
+		 "DELETE FROM account_credit WHERE intent_id = '" ID(03) "';"
+		 "UPDATE account_credit SET amount_minor = 1750 "
+		 "WHERE intent_id = '" ID(04) "'",
+		 {17750, 13000, 1750, 3000, 0, 4, 2, 0, false}},
+		{"split larger than its posting",
+		 "UPDATE suspense SET amount_minor = 3001",
+		 {17750, 13000, 1750, 3001, -1, 4, 1, 0, false}},
+		{"balanced", "", {17750, 13000, 1750, 3000, 0, 4, 0, 0, true}},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[sizeof(tmp_dir) + 64], err[512] = "";
+		snprintf(path, sizeof(path), "%s/balance-%zu.db", tmp_dir, i);
+		sqlite3 *db = open_ok(path, LEDGER_DB_CREATE);
+		seed_balanced(db);
+		exec_ok(db, cases[i].sql);
+
+		struct ledger_balance got;
+		memset(&got, 0x5a, sizeof(got));
+		ck_assert_msg(ledger_db_check_balance(db, &got, err,
+						      sizeof(err)) == 0,
+			      "%s: %s", cases[i].name, err);
+		const struct ledger_balance *w = &cases[i].want;
+		ck_assert_int_eq(got.postings_minor, w->postings_minor);
+		ck_assert_int_eq(got.allocations_minor, w->allocations_minor);
+		ck_assert_int_eq(got.account_credit_minor,
+				 w->account_credit_minor);
+		ck_assert_int_eq(got.suspense_minor, w->suspense_minor);
+		ck_assert_int_eq(got.difference_minor, w->difference_minor);
+		ck_assert_int_eq(got.postings_count, w->postings_count);
+		ck_assert_int_eq(got.intents_unbalanced_count,
+				 w->intents_unbalanced_count);
+		ck_assert_int_eq(got.invoices_inconsistent_count,
+				 w->invoices_inconsistent_count);
+		ck_assert_msg(got.balanced == w->balanced, "%s",
+			      cases[i].name);
+		sqlite3_close(db);
+	}
+}
+END_TEST
+
+START_TEST(test_balance_empty)
+{
+	char err[512] = "";
+	struct ledger_balance got;
+	memset(&got, 0x5a, sizeof(got));
+	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
+	ck_assert_int_eq(ledger_db_check_balance(db, &got, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(got.postings_minor, 0);
+	ck_assert_int_eq(got.allocations_minor, 0);
+	ck_assert_int_eq(got.account_credit_minor, 0);
+	ck_assert_int_eq(got.suspense_minor, 0);
+	ck_assert_int_eq(got.difference_minor, 0);
+	ck_assert_int_eq(got.postings_count, 0);
+	ck_assert(got.balanced);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* Sums beyond int64 are an error, and *ret stays as it was. */
+START_TEST(test_balance_overflow)
+{
+	char err[512] = "";
+	struct ledger_balance got, before;
+	memset(&got, 0x5a, sizeof(got));
+	before = got;
+	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
+	add_posting(db, ID(01), "ACC-1", INT64_MAX);
+	add_posting(db, ID(02), "ACC-1", 1);
+	ck_assert_int_eq(ledger_db_check_balance(db, &got, err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "integer overflow"));
+	ck_assert_int_eq(memcmp(&got, &before, sizeof(got)), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+static Suite *ledger_db_suite(void)
+{
+	Suite *s = suite_create("ledger_db");
+	TCase *tc = tcase_create("ledger_db");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_missing_needs_create);
+	tcase_add_test(tc, test_refuse_newer);
+	tcase_add_test(tc, test_refuse_foreign_file);
+	tcase_add_test(tc, test_identity);
+	tcase_add_test(tc, test_open_creates_latest);
+	tcase_add_test(tc, test_reopen_is_noop);
+	tcase_add_test(tc, test_migrate_from_empty);
+	tcase_add_test(tc, test_readonly);
+	tcase_add_test(tc, test_constraints);
+	tcase_add_test(tc, test_balance_overflow);
+	tcase_add_test(tc, test_balance_empty);
+	tcase_add_test(tc, test_balance);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(ledger_db_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
