@@ -72,7 +72,9 @@ enum intent_origin {
 };
 
 /* Why an intent was refused: the JSON field (or "$" for the whole
- * document) and a reason in plain words. */
+ * document) and a reason in plain words. Both are printable ASCII, so they
+ * can go into a JSON answer as they are (an unknown field's name is copied
+ * with other bytes replaced by '?' and cut to fit, ending in "..."). */
 struct intent_error {
 	char field[40];
 	char reason[200];
@@ -82,9 +84,16 @@ struct intent_error {
  * Refuses: invalid JSON or UTF-8, duplicate keys, text over
  * INTENT_JSON_MAX, a non-object, unknown fields, missing required fields,
  * wrong types, values outside the schema's syntax, unknown currencies,
- * amounts that are not exact decimal strings (money_parse rules, > 0).
+ * amounts that are not exact decimal strings (money_parse rules, > 0),
+ * times before 1970-01-01T00:00:00Z, and (from the queue) an intent_id
+ * other than the derived one.
+ * The checks run in a fixed order, so one input always gets the same
+ * error: JSON syntax, then schema_version, then unknown fields in document
+ * order, then the fields in schema order, except that currency is checked
+ * before amount (the amount's syntax depends on it), and last whether
+ * intent_id matches.
  * Returns 0 with *ret filled, or -1 with *err filled (err may be NULL) and
- * *ret unspecified. Allocates nothing that outlives the call. */
+ * *ret untouched. Allocates nothing that outlives the call. */
 int intent_decode(const char *json, size_t len, enum intent_origin origin,
 		  struct intent *ret, struct intent_error *err);
 
@@ -93,9 +102,13 @@ int intent_decode(const char *json, size_t len, enum intent_origin origin,
 int intent_decode_object(const json_t *obj, enum intent_origin origin,
 			 struct intent *ret, struct intent_error *err);
 
-/* Write in as compact JSON (fields in schema order, optional fields only
- * when set) into buf. Returns the length without NUL, or -1 when buf is too
- * small (INTENT_JSON_MAX + 1 always suffices). decode(encode(x)) == x. */
+/* Write in as compact JSON (fields in schema order; branch, invoice,
+ * intent_id and received_at only when not "") into buf, NUL-terminated.
+ * Returns the length without NUL, or -1 when buf is too small, leaving buf
+ * unspecified (INTENT_JSON_MAX + 1 always suffices). in must hold what
+ * intent_decode() accepts (asserted); then decode(encode(x)) == x, field by
+ * field, for the origin that matches (an intent without id and received_at
+ * encodes as a terminal would send it). */
 int intent_encode(const struct intent *in, char *buf, size_t size);
 
 /* Set in->intent_id from (bank, terminal, idempotency_key) and paid_at_ms:
@@ -103,10 +116,19 @@ int intent_encode(const struct intent *in, char *buf, size_t size);
  * in nearly ascending order and its index appends instead of scattering) and
  * whose other 74 free bits come from SHA-256 of the three identity fields.
  * A retry of the same payment carries the same key and the same paid_at
- * (the counter's time travels unchanged), so it gets the same id. */
+ * (the counter's time travels unchanged), so it gets the same id.
+ *
+ * Exact layout (schemas/payment-intent.md), d = SHA-256(bank "\0" terminal
+ * "\0" idempotency_key), u = the 16 id bytes:
+ *   u[0..5]  = paid_at_ms, 48 bits big-endian
+ *   u[6..15] = d[0..9], then u[6] = 0x80 | (u[6] & 0x0f)   (version 8)
+ *                        and u[8] = 0x80 | (u[8] & 0x3f)   (variant 10)
+ * written as lower-case 8-4-4-4-12 hex. paid_at_ms must be in
+ * [0, 2^48) (asserted; intent_decode() guarantees it). */
 void intent_derive_id(struct intent *in);
 
-/* Set received_at / received_at_ms to now_ms (UTC, RFC 3339, ms). */
+/* Set received_at / received_at_ms to now_ms (UTC, RFC 3339 with ms,
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ"); now_ms >= 0 is asserted. */
 void intent_stamp_received(struct intent *in, int64_t now_ms);
 
 /* "teller", "atm", … and back. intent_channel_parse returns -1 when the
