@@ -6,6 +6,7 @@
 
 /* cli/ */
 int cmd_broker(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /* producer/ */
 

@@ -19,6 +19,7 @@ struct command {
 static const struct command commands[] = {
 	{"broker", cmd_broker,
 	 "run the embedded Kafka broker (in memory only; for trying and testing)"},
+	{"demo", cmd_demo, "the main job on the embedded broker (what ./run demo runs)"},
 
 	/* producer/ */
 
