@@ -17,6 +17,9 @@ int cmd_demo(int argc, char **argv);
 /* settle/ */
 
 
-/* later: demo, load, inquiry, terminal */
+/* sim/ */
+int cmd_load(int argc, char **argv);
+
+/* later: inquiry, terminal */
 
 #endif

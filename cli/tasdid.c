@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	/* settle/ */
 
 
+	/* sim/ */
+	{"load", cmd_load, "send payment intents to an intake as many terminals do"},
 };
 
 static void usage(FILE *out)
