@@ -1,5 +1,5 @@
-/* bankfile — see bankfile.h. */
-#include "bankfile.h"
+/* bankgen — see bankfile.h. */
+#include "bankgen.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,8 +16,8 @@
 #include "scenario.h"
 #include "timeutil.h"
 
-#define BANKFILE_LINES_MAX (20 * 1000 * 1000)
-#define BANKFILE_CURRENCIES_MAX 8
+#define BANKGEN_LINES_MAX (20 * 1000 * 1000)
+#define BANKGEN_CURRENCIES_MAX 8
 
 struct line {
 	char date[11];
@@ -106,7 +106,7 @@ static int read_log(const char *path, struct line **ret, size_t *ret_n,
 		lineno++;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
-			struct line *a = cap <= BANKFILE_LINES_MAX ? realloc(arr, cap * sizeof(*a)) : NULL;
+			struct line *a = cap <= BANKGEN_LINES_MAX ? realloc(arr, cap * sizeof(*a)) : NULL;
 			if (a == NULL) {
 				set_err(errstr, errstr_size, "%s: too many lines", path);
 				goto out;
@@ -174,8 +174,8 @@ static int write_file(const char *out_dir, const struct line *lines, size_t n,
 	/* created_at: the end of the business day, so the file is the same
 	 * bytes for the same payments (re-runs compare equal). */
 	fprintf(f, "H,1,%s,%s,%sT23:59:59Z\n", lines[0].bank, lines[0].date, lines[0].date);
-	const struct currency *curs[BANKFILE_CURRENCIES_MAX];
-	int64_t totals[BANKFILE_CURRENCIES_MAX] = {0};
+	const struct currency *curs[BANKGEN_CURRENCIES_MAX];
+	int64_t totals[BANKGEN_CURRENCIES_MAX] = {0};
 	int ncur = 0;
 	int64_t count = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -191,7 +191,7 @@ static int write_file(const char *out_dir, const struct line *lines, size_t n,
 		int c = 0;
 		while (c < ncur && curs[c] != l->currency)
 			c++;
-		if (c == ncur && ncur < BANKFILE_CURRENCIES_MAX)
+		if (c == ncur && ncur < BANKGEN_CURRENCIES_MAX)
 			curs[ncur++] = l->currency;
 		money_add(totals[c], l->amount_minor, &totals[c]);
 	}
@@ -233,16 +233,16 @@ static int write_empty(const char *out_dir, const char *bank, const char *date,
 	return fclose(f) == 0 ? 0 : -1;
 }
 
-int bankfile_write_all(const char *accepted_log, const char *out_dir,
+int bankgen_write_all(const char *accepted_log, const char *out_dir,
 		       const char *const *banks, size_t bank_count,
-		       uint64_t seed, const struct bankfile_planted *plant,
-		       struct bankfile_stats *ret, char *errstr, size_t errstr_size)
+		       uint64_t seed, const struct bankgen_planted *plant,
+		       struct bankgen_stats *ret, char *errstr, size_t errstr_size)
 {
 	struct line *lines = NULL;
 	size_t n = 0;
 	if (read_log(accepted_log, &lines, &n, errstr, errstr_size) < 0)
 		return -1;
-	struct bankfile_stats st = {0};
+	struct bankgen_stats st = {0};
 	int rc = -1;
 	/* Room for the phantom line. */
 	struct line *grown = realloc(lines, (n + 1) * sizeof(*lines));

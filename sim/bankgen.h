@@ -1,21 +1,21 @@
-/* bankfile — write the banks' daily settlement files (schemas/csv-formats.md
+/* bankgen — write the banks' daily settlement files (schemas/csv-formats.md
  * format (b)) from what the terminals were told was accepted, with a few
  * discrepancies planted on purpose, so that the nightly reconciliation has
  * something known to find. Used by `tasdid demo` and the end-to-end tests. */
-#ifndef TASDID_BANKFILE_H
-#define TASDID_BANKFILE_H
+#ifndef TASDID_BANKGEN_H
+#define TASDID_BANKGEN_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* What was planted, so the demo can compare with what settle found. */
-struct bankfile_planted {
+struct bankgen_planted {
 	int64_t missing_lines;   /* accepted and posted, left out of the file */
 	int64_t wrong_amounts;   /* in the file with an amount 1 unit too high */
 	int64_t phantom_lines;   /* in the file, never sent to tasdid */
 };
 
-struct bankfile_stats {
+struct bankgen_stats {
 	int64_t files_written;
 	int64_t lines_written;
 	int64_t dates;           /* distinct business dates (UTC) */
@@ -30,10 +30,10 @@ struct bankfile_stats {
  * the lines. Every bank in banks gets a file for every date that has any
  * line (an empty day is "H,..." and "T,0"), since a missing file is a
  * different finding from a day without payments. Returns 0 with *ret filled, or -1 with errstr. */
-int bankfile_write_all(const char *accepted_log, const char *out_dir,
+int bankgen_write_all(const char *accepted_log, const char *out_dir,
 		       const char *const *banks, size_t bank_count,
-		       uint64_t seed, const struct bankfile_planted *plant,
-		       struct bankfile_stats *ret, char *errstr,
+		       uint64_t seed, const struct bankgen_planted *plant,
+		       struct bankgen_stats *ret, char *errstr,
 		       size_t errstr_size);
 
 #endif
