@@ -1,4 +1,4 @@
-/* bankgen — see bankfile.h. */
+/* bankgen — see bankgen.h. */
 #include "bankgen.h"
 
 #include <errno.h>
