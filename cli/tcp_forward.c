@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "errstr.h"
+
 #define FORWARD_CONNECTIONS_MAX 64
 #define FORWARD_POLL_MS 200 /* how often threads look at the stop flag */
 
@@ -30,19 +32,6 @@ struct relay {
 	struct tcp_forward *fwd;
 	int client_fd;
 };
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
 
 static int write_all(int fd, const char *buf, size_t len)
 {
@@ -124,7 +113,7 @@ int tcp_forward_start(int listen_port, const char *upstream,
 {
 	struct tcp_forward *fwd = calloc(1, sizeof(*fwd));
 	if (fwd == NULL) {
-		set_err(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	char host[64];
@@ -132,7 +121,7 @@ int tcp_forward_start(int listen_port, const char *upstream,
 	const char *colon = strrchr(upstream, ':');
 	if (colon == NULL || (size_t)(colon - upstream) >= sizeof(host) ||
 	    sscanf(colon + 1, "%d", &port) != 1) {
-		set_err(errstr, errstr_size, "bad upstream address %s", upstream);
+		errstr_set(errstr, errstr_size, "bad upstream address %s", upstream);
 		free(fwd);
 		return -1;
 	}
@@ -141,7 +130,7 @@ int tcp_forward_start(int listen_port, const char *upstream,
 	fwd->upstream.sin_family = AF_INET;
 	fwd->upstream.sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, host, &fwd->upstream.sin_addr) != 1) {
-		set_err(errstr, errstr_size, "bad upstream host %s", host);
+		errstr_set(errstr, errstr_size, "bad upstream host %s", host);
 		free(fwd);
 		return -1;
 	}
@@ -154,7 +143,7 @@ int tcp_forward_start(int listen_port, const char *upstream,
 	    setsockopt(fwd->listen_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
 	    bind(fwd->listen_fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    listen(fwd->listen_fd, 64) < 0) {
-		set_err(errstr, errstr_size, "cannot listen on 127.0.0.1:%d: %s",
+		errstr_set(errstr, errstr_size, "cannot listen on 127.0.0.1:%d: %s",
 			listen_port, strerror(errno));
 		if (fwd->listen_fd >= 0)
 			close(fwd->listen_fd);
@@ -162,7 +151,7 @@ int tcp_forward_start(int listen_port, const char *upstream,
 		return -1;
 	}
 	if (pthread_create(&fwd->acceptor, NULL, accept_main, fwd) != 0) {
-		set_err(errstr, errstr_size, "cannot start the relay thread");
+		errstr_set(errstr, errstr_size, "cannot start the relay thread");
 		close(fwd->listen_fd);
 		free(fwd);
 		return -1;

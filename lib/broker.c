@@ -6,35 +6,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "errstr.h"
+
 struct broker {
 	rd_kafka_t *rk;
 	rd_kafka_mock_cluster_t *mcluster;
 	int broker_count;
 };
 
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
-
 int broker_start(int broker_count, struct broker **ret, char *errstr,
 		 size_t errstr_size)
 {
 	if (broker_count < 1 || broker_count > 16) {
-		set_err(errstr, errstr_size, "broker count must be 1-16");
+		errstr_set(errstr, errstr_size, "broker count must be 1-16");
 		return -1;
 	}
 	struct broker *b = calloc(1, sizeof(*b));
 	if (b == NULL) {
-		set_err(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -42,21 +31,21 @@ int broker_start(int broker_count, struct broker **ret, char *errstr,
 	/* The handle only hosts the cluster: keep its own logging quiet. */
 	if (rd_kafka_conf_set(conf, "log_level", "3", why, sizeof(why)) !=
 	    RD_KAFKA_CONF_OK) {
-		set_err(errstr, errstr_size, "%s", why);
+		errstr_set(errstr, errstr_size, "%s", why);
 		rd_kafka_conf_destroy(conf);
 		free(b);
 		return -1;
 	}
 	b->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
 	if (b->rk == NULL) {
-		set_err(errstr, errstr_size, "cannot create Kafka handle: %s", why);
+		errstr_set(errstr, errstr_size, "cannot create Kafka handle: %s", why);
 		rd_kafka_conf_destroy(conf);
 		free(b);
 		return -1;
 	}
 	b->mcluster = rd_kafka_mock_cluster_new(b->rk, broker_count);
 	if (b->mcluster == NULL) {
-		set_err(errstr, errstr_size, "cannot start the mock cluster");
+		errstr_set(errstr, errstr_size, "cannot start the mock cluster");
 		rd_kafka_destroy(b->rk);
 		free(b);
 		return -1;
@@ -78,7 +67,7 @@ int broker_create_topic(struct broker *b, const char *topic, int partitions,
 		rd_kafka_mock_topic_create(b->mcluster, topic, partitions, 1);
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR &&
 	    err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-		set_err(errstr, errstr_size, "cannot create topic %s: %s", topic,
+		errstr_set(errstr, errstr_size, "cannot create topic %s: %s", topic,
 			rd_kafka_err2str(err));
 		return -1;
 	}

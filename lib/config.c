@@ -14,6 +14,8 @@
 
 #include <ini.h>
 
+#include "errstr.h"
+
 /* Bounds: a registry larger than this is a mistake or an attack. */
 #define CONFIG_FILE_MAX_BYTES (64 * 1024 * 1024)
 #define CONFIG_BILLERS_MAX 1024
@@ -76,19 +78,6 @@ struct parse {
 	char section[128];
 	bool seen_token; /* terminal: token_sha256 set */
 };
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
 
 static void parse_fail(struct parse *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -538,7 +527,7 @@ int config_load_string(const char *text, const char *name, const char *dir,
 	assert(text != NULL && name != NULL && dir != NULL && ret != NULL);
 	struct config *cfg = calloc(1, sizeof(*cfg));
 	if (cfg == NULL) {
-		set_err(errstr, errstr_size, "%s:0: out of memory", name);
+		errstr_set(errstr, errstr_size, "%s:0: out of memory", name);
 		return -1;
 	}
 	snprintf(cfg->path, sizeof(cfg->path), "%s", name);
@@ -554,7 +543,7 @@ int config_load_string(const char *text, const char *name, const char *dir,
 	}
 	end_section(&p);
 	if (p.error_line != 0) {
-		set_err(errstr, errstr_size, "%s:%d: %s", name, p.error_line, p.error);
+		errstr_set(errstr, errstr_size, "%s:%d: %s", name, p.error_line, p.error);
 		config_free(cfg);
 		return -1;
 	}
@@ -568,7 +557,7 @@ int config_load(const char *path, struct config **ret, char *errstr,
 	assert(path != NULL && ret != NULL);
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
-		set_err(errstr, errstr_size, "%s:0: cannot open: %s", path,
+		errstr_set(errstr, errstr_size, "%s:0: cannot open: %s", path,
 			strerror(errno));
 		return -1;
 	}
@@ -578,7 +567,7 @@ int config_load(const char *path, struct config **ret, char *errstr,
 	fclose(f);
 	if (text == NULL || read_error || n > CONFIG_FILE_MAX_BYTES ||
 	    memchr(text, '\0', n) != NULL) {
-		set_err(errstr, errstr_size, "%s:0: %s", path,
+		errstr_set(errstr, errstr_size, "%s:0: %s", path,
 			text == NULL ? "out of memory"
 			: read_error ? "read error"
 			: n > CONFIG_FILE_MAX_BYTES ? "file larger than 64 MiB"
@@ -708,7 +697,7 @@ int config_get_int64(const struct config *cfg, const char *section,
 	}
 	long long v;
 	if (!parse_int(e->value, min, max, &v)) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"%s:%d: [%s] %s: a whole number from %lld to %lld",
 			cfg->path, e->line, section, key, (long long)min,
 			(long long)max);

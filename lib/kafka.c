@@ -8,29 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
+#include "errstr.h"
 
 int kafka_props_set(struct kafka_props *props, const char *key,
 		    const char *value, char *errstr, size_t errstr_size)
 {
 	assert(props != NULL && key != NULL && value != NULL);
 	if (key[0] == '\0') {
-		set_err(errstr, errstr_size, "empty property name");
+		errstr_set(errstr, errstr_size, "empty property name");
 		return -1;
 	}
 	if (props->count == KAFKA_PROPS_MAX) {
-		set_err(errstr, errstr_size, "more than %d Kafka properties",
+		errstr_set(errstr, errstr_size, "more than %d Kafka properties",
 			KAFKA_PROPS_MAX);
 		return -1;
 	}
@@ -38,7 +27,7 @@ int kafka_props_set(struct kafka_props *props, const char *key,
 	if (k == NULL || v == NULL) {
 		free(k);
 		free(v);
-		set_err(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	props->items[props->count].key = k;
@@ -64,14 +53,14 @@ int kafka_props_set_pair(struct kafka_props *props, const char *pair,
 {
 	char buf[1024];
 	if (strlen(pair) >= sizeof(buf)) {
-		set_err(errstr, errstr_size, "property longer than %zu bytes",
+		errstr_set(errstr, errstr_size, "property longer than %zu bytes",
 			sizeof(buf) - 1);
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", pair);
 	char *eq = strchr(buf, '=');
 	if (eq == NULL) {
-		set_err(errstr, errstr_size, "'%s': expected key=value", pair);
+		errstr_set(errstr, errstr_size, "'%s': expected key=value", pair);
 		return -1;
 	}
 	*eq = '\0';
@@ -84,7 +73,7 @@ int kafka_props_load_file(struct kafka_props *props, const char *path,
 {
 	FILE *f = fopen(path, "r");
 	if (f == NULL) {
-		set_err(errstr, errstr_size, "%s:0: cannot open: %s", path,
+		errstr_set(errstr, errstr_size, "%s:0: cannot open: %s", path,
 			strerror(errno));
 		return -1;
 	}
@@ -93,7 +82,7 @@ int kafka_props_load_file(struct kafka_props *props, const char *path,
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			set_err(errstr, errstr_size, "%s:%d: line too long", path,
+			errstr_set(errstr, errstr_size, "%s:%d: line too long", path,
 				lineno);
 			rc = -1;
 			break;
@@ -103,7 +92,7 @@ int kafka_props_load_file(struct kafka_props *props, const char *path,
 			continue;
 		char why[256];
 		if (kafka_props_set_pair(props, s, why, sizeof(why)) < 0) {
-			set_err(errstr, errstr_size, "%s:%d: %s", path, lineno, why);
+			errstr_set(errstr, errstr_size, "%s:%d: %s", path, lineno, why);
 			rc = -1;
 			break;
 		}
@@ -180,7 +169,7 @@ rd_kafka_conf_t *kafka_conf_new(const struct kafka_props *props, char *errstr,
 		if (rd_kafka_conf_set(conf, props->items[i].key,
 				      props->items[i].value, why,
 				      sizeof(why)) != RD_KAFKA_CONF_OK) {
-			set_err(errstr, errstr_size, "Kafka property %s: %s",
+			errstr_set(errstr, errstr_size, "Kafka property %s: %s",
 				props->items[i].key, why);
 			rd_kafka_conf_destroy(conf);
 			return NULL;

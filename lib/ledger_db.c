@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errstr.h"
 #include "intent.h"
 #include "money.h"
 #include "timeutil.h"
@@ -26,19 +27,6 @@ _Static_assert(LEDGER_DB_BILLER_MAX == INTENT_BILLER_MAX,
 _Static_assert(LEDGER_DB_BILLER_MAX < META_VALUE_MAX,
 	       "a valid biller id fits the meta buffer");
 
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
-
 int ledger_db_latest_version(void)
 {
 	assert(ledger_migrations_count >= 1);
@@ -53,7 +41,7 @@ static int exec_sql(sqlite3 *db, const char *sql, const char *what,
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		set_err(errstr, errstr_size, "%s: %s", what,
+		errstr_set(errstr, errstr_size, "%s: %s", what,
 			msg != NULL ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
 		return -1;
@@ -83,7 +71,7 @@ static int query_int64(sqlite3 *db, const char *sql, int64_t *ret,
 	r = 0;
 	goto out;
 fail:
-	set_err(errstr, errstr_size, "%s: %s", sql, sqlite3_errmsg(db));
+	errstr_set(errstr, errstr_size, "%s: %s", sql, sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
 	return r;
@@ -98,7 +86,7 @@ static int configure_connection(sqlite3 *db, bool readonly, char *errstr,
 	 * does not block us in WAL, but a migration or checkpoint may)
 	 * instead of failing the batch with SQLITE_BUSY at once. */
 	if (sqlite3_busy_timeout(db, LEDGER_DB_BUSY_TIMEOUT_MS) != SQLITE_OK) {
-		set_err(errstr, errstr_size, "busy_timeout: %s",
+		errstr_set(errstr, errstr_size, "busy_timeout: %s",
 			sqlite3_errmsg(db));
 		return -1;
 	}
@@ -144,13 +132,13 @@ static int configure_writer(sqlite3 *db, char *errstr, size_t errstr_size)
 	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
 			       NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
-		set_err(errstr, errstr_size, "journal_mode: %s",
+		errstr_set(errstr, errstr_size, "journal_mode: %s",
 			sqlite3_errmsg(db));
 		goto out;
 	}
 	const unsigned char *mode = sqlite3_column_text(st, 0);
 	if (mode == NULL || strcmp((const char *)mode, "wal") != 0) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"journal_mode: WAL refused (got %s)",
 			mode != NULL ? (const char *)mode : "nothing");
 		goto out;
@@ -185,7 +173,7 @@ static int check_kind(sqlite3 *db, int64_t version, char *errstr,
 	} else if (app_id == LEDGER_DB_APPLICATION_ID) {
 		return 0;
 	}
-	set_err(errstr, errstr_size,
+	errstr_set(errstr, errstr_size,
 		"not a tasdid ledger (application_id 0x%08" PRIx64
 		", user_version %" PRId64 ", %" PRId64 " schema objects)",
 		(uint64_t)app_id & 0xffffffffu, version, objects);
@@ -231,14 +219,14 @@ static int migrate_step(sqlite3 *db, int target, bool *ret_done,
 			errstr_size) < 0)
 		goto fail;
 	if (version > latest) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"ledger schema version %" PRId64
 			" is newer than this program's %d: upgrade tasdid",
 			version, latest);
 		goto fail;
 	}
 	if (version > target) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"ledger is at version %" PRId64
 			", cannot migrate down to %d",
 			version, target);
@@ -266,7 +254,7 @@ int ledger_db_migrate(sqlite3 *db, int target_version, char *errstr,
 	int latest = ledger_db_latest_version();
 
 	if (target_version < 0 || target_version > latest) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"no ledger schema version %d (0..%d)", target_version,
 			latest);
 		return -1;
@@ -281,7 +269,7 @@ int ledger_db_migrate(sqlite3 *db, int target_version, char *errstr,
 		if (done)
 			return 0;
 	}
-	set_err(errstr, errstr_size, "migration did not reach version %d",
+	errstr_set(errstr, errstr_size, "migration did not reach version %d",
 		target_version);
 	return -1;
 }
@@ -310,7 +298,7 @@ static int meta_get(sqlite3 *db, const char *key, char *buf, size_t size,
 	r = 0;
 	goto out;
 fail:
-	set_err(errstr, errstr_size, "ledger_meta %s: %s", key,
+	errstr_set(errstr, errstr_size, "ledger_meta %s: %s", key,
 		sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
@@ -329,7 +317,7 @@ static int meta_put(sqlite3 *db, const char *key, const char *value,
 	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
-		set_err(errstr, errstr_size, "ledger_meta %s: %s", key,
+		errstr_set(errstr, errstr_size, "ledger_meta %s: %s", key,
 			sqlite3_errmsg(db));
 		goto out;
 	}
@@ -374,13 +362,13 @@ static int meta_check(sqlite3 *db, const char *biller_id,
 				errstr_size) < 0)
 			goto fail;
 	} else if (!found_biller || !found_currency) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"ledger_meta has no %s: not a complete ledger",
 			found_biller ? "currency" : "biller_id");
 		goto fail;
 	} else if (strcmp(have_biller, biller_id) != 0 ||
 		   strcmp(have_currency, currency) != 0) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"ledger belongs to biller '%s' in %s, not '%s' in %s "
 			"(wrong file configured?)",
 			have_biller, have_currency, biller_id, currency);
@@ -401,13 +389,13 @@ static int check_identity(const char *biller_id, const char *currency,
 {
 	size_t len = strlen(biller_id);
 	if (len == 0 || len > LEDGER_DB_BILLER_MAX) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"biller id must be 1 to %d bytes, not %zu",
 			LEDGER_DB_BILLER_MAX, len);
 		return -1;
 	}
 	if (currency_find(currency) == NULL) {
-		set_err(errstr, errstr_size, "unknown currency '%s'", currency);
+		errstr_set(errstr, errstr_size, "unknown currency '%s'", currency);
 		return -1;
 	}
 	return 0;
@@ -426,7 +414,7 @@ static int check_file(sqlite3 *db, bool readonly, char *errstr,
 	    check_kind(db, version, errstr, errstr_size) < 0)
 		return -1;
 	if (version > latest) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"ledger schema version %" PRId64
 			" is newer than this program's %d: upgrade tasdid",
 			version, latest);
@@ -435,9 +423,9 @@ static int check_file(sqlite3 *db, bool readonly, char *errstr,
 	if (!readonly || version == latest)
 		return 0;
 	if (version == 0)
-		set_err(errstr, errstr_size, "ledger is empty (never created)");
+		errstr_set(errstr, errstr_size, "ledger is empty (never created)");
 	else
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"ledger schema version %" PRId64
 			" is older than %d: open it with a writer first",
 			version, latest);
@@ -491,7 +479,7 @@ int ledger_db_open(const char *path, const char *biller_id,
 	r = 0;
 out:
 	if (r < 0)
-		set_err(errstr, errstr_size, "%s: %s", path, why);
+		errstr_set(errstr, errstr_size, "%s: %s", path, why);
 	sqlite3_close(db); /* NULL is a no-op */
 	return r;
 }
@@ -528,7 +516,7 @@ int ledger_db_check_balance(sqlite3 *db, struct ledger_balance *ret,
 
 	if (sqlite3_prepare_v2(db, balance_sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
-		set_err(errstr, errstr_size, "balance: %s",
+		errstr_set(errstr, errstr_size, "balance: %s",
 			sqlite3_errmsg(db));
 		goto out;
 	}
@@ -544,7 +532,7 @@ int ledger_db_check_balance(sqlite3 *db, struct ledger_balance *ret,
 	    money_add(splits_minor, b.suspense_minor, &splits_minor) < 0 ||
 	    money_sub(b.postings_minor, splits_minor, &b.difference_minor) <
 		    0) {
-		set_err(errstr, errstr_size, "balance: sums overflow int64");
+		errstr_set(errstr, errstr_size, "balance: sums overflow int64");
 		goto out;
 	}
 	b.balanced = b.difference_minor == 0 &&

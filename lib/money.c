@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errstr.h"
+
 /* A small built-in table: the currencies of the region tasdid serves and the
  * usual majors. Exponents are ISO 4217's minor-unit digits. */
 static const struct currency currencies[] = {
@@ -55,19 +57,6 @@ const struct currency *currency_at(size_t i)
 	return &currencies[i];
 }
 
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
-
 static bool is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
@@ -78,19 +67,19 @@ static bool is_digit(unsigned char c)
 static void explain_bad_char(unsigned char c, char *errstr, size_t errstr_size)
 {
 	if (c == 'e' || c == 'E')
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"exponent notation is not allowed; write the plain decimal");
 	else if (c == ',' || c == '\'' || c == '_' || c == ' ')
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"thousands separators and spaces are not allowed");
 	else if (c == '+' || c == '-')
-		set_err(errstr, errstr_size, "a sign is only allowed at the start%s",
+		errstr_set(errstr, errstr_size, "a sign is only allowed at the start%s",
 			c == '+' ? " and '+' never" : "");
 	else if (c >= 0x80)
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"only ASCII digits 0-9 are allowed");
 	else
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"unexpected character '%c'; only digits and one '.' are allowed",
 			c >= 0x20 && c < 0x7f ? c : '?');
 }
@@ -103,11 +92,11 @@ int money_parse(const char *text, size_t len, const struct currency *cur,
 	assert(cur->exponent >= 0 && cur->exponent <= 4);
 
 	if (text == NULL || len == 0) {
-		set_err(errstr, errstr_size, "empty amount");
+		errstr_set(errstr, errstr_size, "empty amount");
 		return -1;
 	}
 	if (len > MONEY_INPUT_MAX) {
-		set_err(errstr, errstr_size, "amount text longer than %d characters",
+		errstr_set(errstr, errstr_size, "amount text longer than %d characters",
 			MONEY_INPUT_MAX);
 		return -1;
 	}
@@ -116,13 +105,13 @@ int money_parse(const char *text, size_t len, const struct currency *cur,
 	bool negative = false;
 	if (text[0] == '-') {
 		if (!(flags & MONEY_ALLOW_NEGATIVE)) {
-			set_err(errstr, errstr_size, "negative amounts are not allowed");
+			errstr_set(errstr, errstr_size, "negative amounts are not allowed");
 			return -1;
 		}
 		negative = true;
 		i = 1;
 	} else if (text[0] == '+') {
-		set_err(errstr, errstr_size, "a '+' sign is not allowed");
+		errstr_set(errstr, errstr_size, "a '+' sign is not allowed");
 		return -1;
 	}
 
@@ -135,7 +124,7 @@ int money_parse(const char *text, size_t len, const struct currency *cur,
 		unsigned char c = (unsigned char)text[i];
 		if (c == '.') {
 			if (seen_point) {
-				set_err(errstr, errstr_size, "more than one '.'");
+				errstr_set(errstr, errstr_size, "more than one '.'");
 				return -1;
 			}
 			seen_point = true;
@@ -148,11 +137,11 @@ int money_parse(const char *text, size_t len, const struct currency *cur,
 		if (seen_point) {
 			if ((int)frac_digits == cur->exponent) {
 				if (cur->exponent == 0)
-					set_err(errstr, errstr_size,
+					errstr_set(errstr, errstr_size,
 						"%s has no minor unit; no fraction digits are allowed",
 						cur->code);
 				else
-					set_err(errstr, errstr_size,
+					errstr_set(errstr, errstr_size,
 						"more than %d fraction digits for %s",
 						cur->exponent, cur->code);
 				return -1;
@@ -163,37 +152,37 @@ int money_parse(const char *text, size_t len, const struct currency *cur,
 		}
 		int digit = c - '0';
 		if (acc < (INT64_MIN + digit) / 10) {
-			set_err(errstr, errstr_size, "amount too large");
+			errstr_set(errstr, errstr_size, "amount too large");
 			return -1;
 		}
 		acc = acc * 10 - digit;
 	}
 	if (int_digits == 0) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"at least one digit is needed before the '.'");
 		return -1;
 	}
 	if (seen_point && frac_digits == 0) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"a '.' must be followed by at least one digit");
 		return -1;
 	}
 	for (int k = (int)frac_digits; k < cur->exponent; k++) {
 		if (acc < INT64_MIN / 10) {
-			set_err(errstr, errstr_size, "amount too large");
+			errstr_set(errstr, errstr_size, "amount too large");
 			return -1;
 		}
 		acc *= 10;
 	}
 	if (!negative) {
 		if (acc == INT64_MIN) {
-			set_err(errstr, errstr_size, "amount too large");
+			errstr_set(errstr, errstr_size, "amount too large");
 			return -1;
 		}
 		acc = -acc;
 	}
 	if (acc == 0 && !(flags & MONEY_ALLOW_ZERO)) {
-		set_err(errstr, errstr_size, "amount must be greater than zero");
+		errstr_set(errstr, errstr_size, "amount must be greater than zero");
 		return -1;
 	}
 	*ret_minor = acc;

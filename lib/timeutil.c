@@ -7,18 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
+#include "errstr.h"
 
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -72,7 +61,7 @@ int rfc3339_parse(const char *s, size_t len, int64_t *ret_ms,
 				    31, 31, 30, 31, 30, 31};
 	int y, mo, d, h, mi, sec;
 	if (len < 20 || len > 35) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"not an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.fff]Z or +HH:MM)");
 		return -1;
 	}
@@ -82,14 +71,14 @@ int rfc3339_parse(const char *s, size_t len, int64_t *ret_ms,
 	    !read_digits(s + 11, 2, &h) || s[13] != ':' ||
 	    !read_digits(s + 14, 2, &mi) || s[16] != ':' ||
 	    !read_digits(s + 17, 2, &sec)) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"not an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.fff]Z or +HH:MM)");
 		return -1;
 	}
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
 	    d > mdays[mo - 1] + (mo == 2 && is_leap(y)) || h > 23 || mi > 59 ||
 	    sec > 59) {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"date or time out of range (leap seconds are not accepted)");
 		return -1;
 	}
@@ -105,7 +94,7 @@ int rfc3339_parse(const char *s, size_t len, int64_t *ret_ms,
 		}
 		size_t nfrac = i - start;
 		if (nfrac == 0 || nfrac > 9) {
-			set_err(errstr, errstr_size,
+			errstr_set(errstr, errstr_size,
 				"the fraction of a second needs 1 to 9 digits");
 			return -1;
 		}
@@ -119,13 +108,13 @@ int rfc3339_parse(const char *s, size_t len, int64_t *ret_ms,
 		int oh, om;
 		if (!read_digits(s + i + 1, 2, &oh) || s[i + 3] != ':' ||
 		    !read_digits(s + i + 4, 2, &om) || oh > 23 || om > 59) {
-			set_err(errstr, errstr_size,
+			errstr_set(errstr, errstr_size,
 				"bad UTC offset; use Z or +HH:MM");
 			return -1;
 		}
 		offset_min = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
 	} else {
-		set_err(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			"a time zone is required: end with Z or +HH:MM");
 		return -1;
 	}

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "errstr.h"
 #include "intent.h"
 #include "money.h"
 #include "scenario.h"
@@ -35,19 +36,6 @@ struct line {
 	bool drop;
 };
 
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
-
 /* Decode one accepted-log line; the log is tasdid's own output, so any
  * deviation is an error, not something to skip. */
 static int parse_line(const char *text, size_t len, struct line *ret,
@@ -60,14 +48,14 @@ static int parse_line(const char *text, size_t len, struct line *ret,
 	json_error_t jerr;
 	json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (o == NULL) {
-		set_err(errstr, errstr_size, "%s", jerr.text);
+		errstr_set(errstr, errstr_size, "%s", jerr.text);
 		return -1;
 	}
 	json_object_set_new(o, "received_at", json_string("2000-01-01T00:00:00.000Z"));
 	int rc = intent_decode_object(o, INTENT_FROM_QUEUE, &in, &ie);
 	json_decref(o);
 	if (rc < 0) {
-		set_err(errstr, errstr_size, "%s: %s", ie.field, ie.reason);
+		errstr_set(errstr, errstr_size, "%s: %s", ie.field, ie.reason);
 		return -1;
 	}
 	memset(ret, 0, sizeof(*ret));
@@ -93,7 +81,7 @@ static int read_log(const char *path, struct line **ret, size_t *ret_n,
 {
 	FILE *f = fopen(path, "r");
 	if (f == NULL) {
-		set_err(errstr, errstr_size, "%s: %s", path, strerror(errno));
+		errstr_set(errstr, errstr_size, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	struct line *arr = NULL;
@@ -108,14 +96,14 @@ static int read_log(const char *path, struct line **ret, size_t *ret_n,
 			cap = cap ? cap * 2 : 1024;
 			struct line *a = cap <= BANKGEN_LINES_MAX ? realloc(arr, cap * sizeof(*a)) : NULL;
 			if (a == NULL) {
-				set_err(errstr, errstr_size, "%s: too many lines", path);
+				errstr_set(errstr, errstr_size, "%s: too many lines", path);
 				goto out;
 			}
 			arr = a;
 		}
 		char why[300];
 		if (parse_line(buf, (size_t)len, &arr[n], why, sizeof(why)) < 0) {
-			set_err(errstr, errstr_size, "%s:%d: %s", path, lineno, why);
+			errstr_set(errstr, errstr_size, "%s:%d: %s", path, lineno, why);
 			goto out;
 		}
 		n++;
@@ -168,7 +156,7 @@ static int write_file(const char *out_dir, const struct line *lines, size_t n,
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (f == NULL) {
-		set_err(errstr, errstr_size, "%s: %s", tmp, strerror(errno));
+		errstr_set(errstr, errstr_size, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	/* created_at: the end of the business day, so the file is the same
@@ -214,7 +202,7 @@ static int write_file(const char *out_dir, const struct line *lines, size_t n,
 	}
 	fprintf(f, "\n");
 	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		set_err(errstr, errstr_size, "cannot write %s", path);
+		errstr_set(errstr, errstr_size, "cannot write %s", path);
 		return -1;
 	}
 	return 0;
@@ -228,7 +216,7 @@ static int write_empty(const char *out_dir, const char *bank, const char *date,
 	snprintf(path, sizeof(path), "%s/bank-%s-%s.csv", out_dir, bank, date);
 	FILE *f = fopen(path, "wx"); /* exists: the bank had lines that day */
 	if (f == NULL)
-		return errno == EEXIST ? 0 : (set_err(errstr, errstr_size, "%s: %s", path, strerror(errno)), -1);
+		return errno == EEXIST ? 0 : (errstr_set(errstr, errstr_size, "%s: %s", path, strerror(errno)), -1);
 	fprintf(f, "H,1,%s,%s,%sT23:59:59Z\nT,0\n", bank, date, date);
 	return fclose(f) == 0 ? 0 : -1;
 }
@@ -247,7 +235,7 @@ int bankgen_write_all(const char *accepted_log, const char *out_dir,
 	/* Room for the phantom line. */
 	struct line *grown = realloc(lines, (n + 1) * sizeof(*lines));
 	if (grown == NULL) {
-		set_err(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		goto out;
 	}
 	lines = grown;

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "errstr.h"
 #include "timeutil.h"
 
 #define LOAD_REQUEST_HEADER_MAX 512
@@ -80,19 +81,6 @@ struct run {
 	int64_t *latencies_us;
 	size_t latency_count, latency_cap;
 };
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
 
 static int64_t now_us(void)
 {
@@ -618,7 +606,7 @@ int load_run(const struct load_opts *o, struct load_result *ret, char *errstr,
 	    o->terminal_count == 0 || o->biller_count < 1 ||
 	    o->biller_count > LOAD_BILLERS_MAX || o->attempts_max < 1 ||
 	    (o->count <= 0 && o->duration_ms <= 0)) {
-		set_err(errstr, errstr_size, "bad load options");
+		errstr_set(errstr, errstr_size, "bad load options");
 		return -1;
 	}
 	struct load_result r = {0};
@@ -627,7 +615,7 @@ int load_run(const struct load_opts *o, struct load_result *ret, char *errstr,
 	run.addr.sin_family = AF_INET;
 	run.addr.sin_port = htons((uint16_t)o->port);
 	if (inet_pton(AF_INET, o->host, &run.addr.sin_addr) != 1) {
-		set_err(errstr, errstr_size, "bad IPv4 address %s", o->host);
+		errstr_set(errstr, errstr_size, "bad IPv4 address %s", o->host);
 		return -1;
 	}
 	run.epfd = epoll_create1(0);
@@ -637,7 +625,7 @@ int load_run(const struct load_opts *o, struct load_result *ret, char *errstr,
 				: LOAD_RESPONSE_SINGLE_MAX;
 	int rc = -1;
 	if (run.epfd < 0 || run.conns == NULL) {
-		set_err(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		goto out;
 	}
 	for (int i = 0; i < o->connections; i++) {
@@ -645,7 +633,7 @@ int load_run(const struct load_opts *o, struct load_result *ret, char *errstr,
 		run.conns[i].in = malloc(in_cap);
 		run.conns[i].in_cap = in_cap;
 		if (run.conns[i].in == NULL) {
-			set_err(errstr, errstr_size, "out of memory");
+			errstr_set(errstr, errstr_size, "out of memory");
 			goto out;
 		}
 	}

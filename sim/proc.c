@@ -16,22 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errstr.h"
 #include "timeutil.h"
 
 #define PROC_POLL_MS 20 /* how often a wait looks at its condition */
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
 
 static void pause_ms(int ms)
 {
@@ -43,7 +31,7 @@ pid_t proc_spawn_self(char *const argv[], const char *log_path, char *errstr,
 {
 	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		set_err(errstr, errstr_size, "%s: %s", log_path, strerror(errno));
+		errstr_set(errstr, errstr_size, "%s: %s", log_path, strerror(errno));
 		return -1;
 	}
 	size_t n = 0;
@@ -52,7 +40,7 @@ pid_t proc_spawn_self(char *const argv[], const char *log_path, char *errstr,
 	char **full = calloc(n + 2, sizeof(*full));
 	if (full == NULL) {
 		close(fd);
-		set_err(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	full[0] = "tasdid";
@@ -71,7 +59,7 @@ pid_t proc_spawn_self(char *const argv[], const char *log_path, char *errstr,
 	free(full);
 	close(fd);
 	if (pid < 0)
-		set_err(errstr, errstr_size, "fork: %s", strerror(saved));
+		errstr_set(errstr, errstr_size, "fork: %s", strerror(saved));
 	return pid;
 }
 
@@ -126,7 +114,7 @@ int proc_run_self(char *const argv[], const char *log_path, int64_t timeout_ms,
 		pause_ms(PROC_POLL_MS);
 	}
 	proc_stop(pid, SIGKILL, 1000);
-	set_err(errstr, errstr_size, "tasdid %s did not finish within %lld ms", argv[0],
+	errstr_set(errstr, errstr_size, "tasdid %s did not finish within %lld ms", argv[0],
 		(long long)timeout_ms);
 	return -1;
 }

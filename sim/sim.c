@@ -9,20 +9,9 @@
 
 #include <jansson.h>
 
+#include "errstr.h"
+
 #define SIM_TERMINALS_MAX 100000
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
 
 int sim_parse_int(const char *s, int64_t min, int64_t max, int64_t *ret)
 {
@@ -65,7 +54,7 @@ int sim_parse_url(const char *url, char *host, size_t host_size, int *ret_port,
 	}
 	if (host_len == 0 || host_len >= host_size ||
 	    (colon != NULL && sim_parse_int(port_text, 1, 65535, &port) < 0)) {
-		set_err(errstr, errstr_size, "bad URL %s (want http://HOST:PORT)", url);
+		errstr_set(errstr, errstr_size, "bad URL %s (want http://HOST:PORT)", url);
 		return -1;
 	}
 	memcpy(host, p, host_len);
@@ -81,7 +70,7 @@ int sim_load_terminals(const char *path, struct load_terminal **ret,
 {
 	FILE *f = fopen(path, "r");
 	if (f == NULL) {
-		set_err(errstr, errstr_size, "%s: %s", path, strerror(errno));
+		errstr_set(errstr, errstr_size, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	struct load_terminal *arr = NULL;
@@ -98,14 +87,14 @@ int sim_load_terminals(const char *path, struct load_terminal **ret,
 		if (bank == NULL || term == NULL || token == NULL ||
 		    strlen(bank) > INTENT_BANK_MAX || strlen(term) > INTENT_TERMINAL_MAX ||
 		    strlen(token) > LOAD_TOKEN_MAX || n == SIM_TERMINALS_MAX) {
-			set_err(errstr, errstr_size, "%s:%d: want bank,terminal,token", path, lineno);
+			errstr_set(errstr, errstr_size, "%s:%d: want bank,terminal,token", path, lineno);
 			goto out;
 		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			struct load_terminal *a = realloc(arr, cap * sizeof(*a));
 			if (a == NULL) {
-				set_err(errstr, errstr_size, "out of memory");
+				errstr_set(errstr, errstr_size, "out of memory");
 				goto out;
 			}
 			arr = a;
@@ -116,7 +105,7 @@ int sim_load_terminals(const char *path, struct load_terminal **ret,
 		n++;
 	}
 	if (n == 0) {
-		set_err(errstr, errstr_size, "%s: no terminals", path);
+		errstr_set(errstr, errstr_size, "%s: no terminals", path);
 		goto out;
 	}
 	*ret = arr;
@@ -134,7 +123,7 @@ int sim_billers_from_config(const struct config *cfg, struct load_opts *o,
 {
 	size_t n = config_biller_count(cfg);
 	if (n == 0 || n > LOAD_BILLERS_MAX) {
-		set_err(errstr, errstr_size, "the config needs 1-%d billers", LOAD_BILLERS_MAX);
+		errstr_set(errstr, errstr_size, "the config needs 1-%d billers", LOAD_BILLERS_MAX);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {

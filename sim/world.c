@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errstr.h"
 #include "money.h"
 #include "sha256.h"
 #include "timeutil.h"
@@ -49,19 +50,6 @@ static const char *const last_names[] = {
 	"الحلبي", "الشامي", "العلي", "الخطيب", "الأحمد", "Haddad", "Nassar",
 	"Khoury",
 };
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
 
 void world_bank_id(int i, char out[8])
 {
@@ -153,7 +141,7 @@ int world_write(const struct world_opts *o, char *errstr, size_t errstr_size)
 {
 	if (o->bank_count < 1 || o->bank_count > WORLD_BANKS_MAX ||
 	    o->terminals_per_bank < 1 || o->terminals_per_bank > 10000) {
-		set_err(errstr, errstr_size, "world: 1-%d banks, 1-10000 terminals each",
+		errstr_set(errstr, errstr_size, "world: 1-%d banks, 1-10000 terminals each",
 			WORLD_BANKS_MAX);
 		return -1;
 	}
@@ -164,7 +152,7 @@ int world_write(const struct world_opts *o, char *errstr, size_t errstr_size)
 	FILE *terms = fopen(path, "w");
 	int rc = -1;
 	if (ini == NULL || terms == NULL) {
-		set_err(errstr, errstr_size, "%s: %s", path, strerror(errno));
+		errstr_set(errstr, errstr_size, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	write_config(o, ini, terms);
@@ -172,23 +160,23 @@ int world_write(const struct world_opts *o, char *errstr, size_t errstr_size)
 		snprintf(path, sizeof(path), "%s/invoices-%s.csv", o->dir, world_biller_ids[b]);
 		FILE *f = fopen(path, "w");
 		if (f == NULL) {
-			set_err(errstr, errstr_size, "%s: %s", path, strerror(errno));
+			errstr_set(errstr, errstr_size, "%s: %s", path, strerror(errno));
 			goto out;
 		}
 		write_invoices(o, b, f);
 		if (fclose(f) != 0) {
-			set_err(errstr, errstr_size, "%s: write error", path);
+			errstr_set(errstr, errstr_size, "%s: write error", path);
 			goto out;
 		}
 	}
 	rc = 0;
 out:
 	if (ini != NULL && fclose(ini) != 0 && rc == 0) {
-		set_err(errstr, errstr_size, "%s/tasdid.ini: write error", o->dir);
+		errstr_set(errstr, errstr_size, "%s/tasdid.ini: write error", o->dir);
 		rc = -1;
 	}
 	if (terms != NULL && fclose(terms) != 0 && rc == 0) {
-		set_err(errstr, errstr_size, "%s/terminals.csv: write error", o->dir);
+		errstr_set(errstr, errstr_size, "%s/terminals.csv: write error", o->dir);
 		rc = -1;
 	}
 	return rc;
