@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "check_run.h"
 
 /* A valid base; the error cases append to or replace parts of it. */
 #define BASE \
@@ -182,9 +183,5 @@ int main(void)
 	tcase_add_test(tc, test_good);
 	tcase_add_test(tc, test_file_and_relative_paths);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

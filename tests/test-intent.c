@@ -9,6 +9,7 @@
 
 #include "intent.h"
 #include "money.h"
+#include "check_run.h"
 
 #ifndef SOURCE_ROOT
 #error "SOURCE_ROOT must be defined by the build (tests/meson.build)"
@@ -777,9 +778,5 @@ int main(void)
 	tcase_add_loop_test(tc, test_examples, 0, N(examples));
 	tcase_add_test(tc, test_examples_agree);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

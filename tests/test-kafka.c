@@ -10,6 +10,7 @@
 #include "broker.h"
 #include "kafka.h"
 #include "timeutil.h"
+#include "check_run.h"
 
 START_TEST(test_props_bad)
 {
@@ -176,9 +177,5 @@ int main(void)
 	tcase_add_test(tc, test_props_precedence);
 	tcase_add_test(tc, test_broker_round_trip);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "ledger_db.h"
+#include "check_run.h"
 
 static char tmp_dir[1024];
 static char db_path[sizeof(tmp_dir) + 32];
@@ -761,9 +762,5 @@ static Suite *ledger_db_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ledger_db_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(ledger_db_suite());
 }

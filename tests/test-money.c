@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "money.h"
+#include "check_run.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -322,9 +323,5 @@ int main(void)
 	tcase_add_loop_test(tc, test_currency_find, 0, N(currencies));
 	tcase_add_test(tc, test_currency_table);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sha256.h"
+#include "check_run.h"
 
 static void hex_of(const void *data, size_t len, char hex[65])
 {
@@ -117,9 +118,5 @@ int main(void)
 	tcase_add_test(tc, test_million_a);
 	tcase_add_test(tc, test_split_updates);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "timeutil.h"
+#include "check_run.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -211,9 +212,5 @@ int main(void)
 	tcase_add_loop_test(tc, test_civil, 0, N(civil));
 	tcase_add_test(tc, test_civil_round_trip);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }
