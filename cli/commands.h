@@ -14,6 +14,7 @@ int cmd_broker(int argc, char **argv);
 
 
 /* settle/ */
+int cmd_settle(int argc, char **argv);
 
 
 /* later: demo, load, inquiry, terminal */
