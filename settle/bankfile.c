@@ -484,10 +484,12 @@ static int no_space(unsigned char c)
 	return 0;
 }
 
-/* Only CR and LF end a record (libcsv's default too; set explicitly). */
+/* Only LF ends a record: lines are fed without their CRLF or LF and then
+ * one LF, so a CR anywhere else is data, which every field's check
+ * refuses (libcsv's default would take a bare CR as a line break). */
 static int is_term(unsigned char c)
 {
-	return c == CSV_CR || c == CSV_LF;
+	return c == CSV_LF;
 }
 
 /* Feed one physical line (with its line break, if any) to the parser. */
@@ -523,7 +525,9 @@ static int feed_line(struct reader *r, struct csv_parser *p, char *buf,
 		r->record_line = r->line;
 		r->at_record_start = false;
 	}
-	if (csv_parse(p, buf, len, on_field, on_record, r) != len) {
+	bool has_break = len > body;
+	if (csv_parse(p, buf, body, on_field, on_record, r) != body ||
+	    (has_break && csv_parse(p, "\n", 1, on_field, on_record, r) != 1)) {
 		fail(r, r->line, "malformed CSV quoting (%s)",
 		     csv_strerror(csv_error(p)));
 		return -1;
