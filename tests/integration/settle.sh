@@ -3,7 +3,7 @@
 # in summary.json, exit codes, byte-identical reports, the lock, a missing
 # bank file (incomplete) and a refused file. Ledgers are built with the
 # sqlite3 shell from the schema file (settle only reads them).
-TASDID=$1
+TASDID=$(realpath "$1")  # the test changes into its scratch folder
 . "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 setup_scratch
