@@ -5,6 +5,7 @@
  * inside a quoted field, and a line longer than BANKFILE_LINE_MAX is
  * refused before libcsv buffers it. */
 #include "bankfile.h"
+#include "sortutil.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -408,7 +409,7 @@ static int do_trailer(struct reader *r)
 		return fail(r, r->record_line,
 			    "control_count %" PRId64 " but the file has %zu D lines",
 			    count, r->bf->line_count);
-	qsort(r->totals, r->total_count, sizeof(r->totals[0]), cmp_total);
+	sort_items(r->totals, r->total_count, sizeof(r->totals[0]), cmp_total);
 	size_t pairs = (r->field_count - 2) / 2;
 	if (pairs != r->total_count)
 		return fail(r, r->record_line,

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "bankfile.h"
+#include "sortutil.h"
 #include "bizdate.h"
 #include "commands.h"
 #include "config.h"
@@ -239,7 +240,7 @@ static int list_bank_files(const char *dir, const char *date, char **names,
 		count++;
 	}
 	closedir(d);
-	qsort(names, count, sizeof(*names), cmp_name);
+	sort_items(names, count, sizeof(*names), cmp_name);
 	*ret_n = count;
 	return 0;
 }

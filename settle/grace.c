@@ -1,5 +1,6 @@
 /* grace — see grace.h and docs/settlement.md. */
 #include "grace.h"
+#include "sortutil.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -122,7 +123,7 @@ static int cmp_flag_key(const void *key, const void *item)
  * run is its strongest. */
 static enum grace_reason flag_of(const struct grace *g, const char *account)
 {
-	const struct flag *f = bsearch(account, g->flags, g->flag_count,
+	const struct flag *f = find_item(account, g->flags, g->flag_count,
 				       sizeof(*f), cmp_flag_key);
 	if (f == NULL)
 		return GRACE_REASON_COUNT;
@@ -247,7 +248,7 @@ int grace_run(struct grace *g, sqlite3 *db, char *errstr, size_t errstr_size)
 			  "ORDER BY 1", GRACE_PAID_NOT_SETTLED, errstr,
 			  errstr_size) < 0)
 		goto out;
-	qsort(g->flags, g->flag_count, sizeof(*g->flags), cmp_flag);
+	sort_items(g->flags, g->flag_count, sizeof(*g->flags), cmp_flag);
 	char date[BIZDATE_TEXT_LEN + 1];
 	bizdate_format(g->day, date);
 	if (sqlite3_prepare_v2(db,
@@ -269,7 +270,7 @@ int grace_run(struct grace *g, sqlite3 *db, char *errstr, size_t errstr_size)
 		snprintf(errstr, errstr_size, "reading invoices: %s", sqlite3_errmsg(db));
 		goto out;
 	}
-	qsort(g->rows, g->row_count, sizeof(*g->rows), cmp_row);
+	sort_items(g->rows, g->row_count, sizeof(*g->rows), cmp_row);
 	rc = 0;
 out:
 	sqlite3_finalize(st);

@@ -1,5 +1,6 @@
 /* outage — see outage.h. */
 #include "outage.h"
+#include "sortutil.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -64,7 +65,7 @@ static int cmp_window(const void *a, const void *b)
 size_t outage_count(struct outage_list *ol)
 {
 	if (!ol->sorted) {
-		qsort(ol->w, ol->count, sizeof(*ol->w), cmp_window);
+		sort_items(ol->w, ol->count, sizeof(*ol->w), cmp_window);
 		ol->sorted = true;
 	}
 	return ol->count;
@@ -266,7 +267,7 @@ int outage_read_events(struct outage_list *ol, const char *path,
 	fclose(f);
 	if (rc < 0)
 		return -1;
-	qsort(ts, n, sizeof(*ts), cmp_i64);
+	sort_items(ts, n, sizeof(*ts), cmp_i64);
 	size_t before = ol->count;
 	struct outage_window cur = {0};
 	bool open = false;

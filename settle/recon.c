@@ -5,6 +5,7 @@
  * bank lines sorted by intent_id: O(n log n) for the sort, O(n) for the
  * join, no per-line SQL for the common case. */
 #include "recon.h"
+#include "sortutil.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -296,7 +297,7 @@ static int cmp_id(const void *a, const void *b)
 static bool claimed(struct run *u, const char *id, bool set)
 {
 	if (strcmp(id, u->r->id_lo) >= 0 && strcmp(id, u->r->id_hi) < 0) {
-		struct post *p = bsearch(id, u->posts, u->post_count,
+		struct post *p = find_item(id, u->posts, u->post_count,
 					 sizeof(*u->posts), cmp_post_id);
 		assert(p != NULL); /* the window was loaded from the same snapshot */
 		bool was = p->claimed;
@@ -306,7 +307,7 @@ static bool claimed(struct run *u, const char *id, bool set)
 	}
 	/* ids claimed by match_by_id are sorted; later (legacy) claims are
 	 * appended after outside_sorted and few. */
-	if (bsearch(id, u->outside.items, u->outside_sorted, u->outside.size,
+	if (find_item(id, u->outside.items, u->outside_sorted, u->outside.size,
 		    cmp_id) != NULL)
 		return true;
 	for (size_t i = u->outside_sorted; i < u->outside.count; i++)
@@ -379,7 +380,7 @@ static int cmp_line_id(const void *a, const void *b)
 /* Lines with an intent_id, sorted by it: merge with the window's postings. */
 static int match_by_id(struct run *u, struct line_ref *lines, size_t n)
 {
-	qsort(lines, n, sizeof(*lines), cmp_line_id);
+	sort_items(lines, n, sizeof(*lines), cmp_line_id);
 	size_t j = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct line_ref *lr = &lines[i];
@@ -403,7 +404,7 @@ static int match_by_id(struct run *u, struct line_ref *lines, size_t n)
 	}
 	/* Keep the claimed-outside list sorted for nothing fancier than a
 	 * deterministic order; it is searched linearly (legacy lines only). */
-	qsort(u->outside.items, u->outside.count, u->outside.size, cmp_id);
+	sort_items(u->outside.items, u->outside.count, u->outside.size, cmp_id);
 	u->outside_sorted = u->outside.count;
 	return 0;
 }
@@ -479,7 +480,7 @@ static int rule_account(struct run *u, const struct line_ref *lr)
 		for (size_t i = 0; i < u->post_count; i++)
 			u->by_account[i] = i;
 		sort_run = u;
-		qsort(u->by_account, u->post_count, sizeof(size_t), cmp_by_account);
+		sort_items(u->by_account, u->post_count, sizeof(size_t), cmp_by_account);
 		sort_run = NULL;
 	}
 	size_t lo = 0, hi = u->post_count; /* first index not below the key */
@@ -519,7 +520,7 @@ static int cmp_line_seq(const void *a, const void *b)
 /* Legacy lines (no intent_id), in file order: rule 1, then rule 2. */
 static int match_legacy(struct run *u, struct line_ref *lines, size_t n)
 {
-	qsort(lines, n, sizeof(*lines), cmp_line_seq);
+	sort_items(lines, n, sizeof(*lines), cmp_line_seq);
 	for (size_t i = 0; i < n; i++) {
 		int rc = rule_key(u, &lines[i]);
 		if (rc == 0)
@@ -658,7 +659,7 @@ static int cmp_finding(const void *a, const void *b)
 size_t recon_finding_count(struct recon *r)
 {
 	if (!r->sorted) {
-		qsort(r->findings.items, r->findings.count, r->findings.size,
+		sort_items(r->findings.items, r->findings.count, r->findings.size,
 		      cmp_finding);
 		r->sorted = true;
 	}
