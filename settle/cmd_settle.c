@@ -482,6 +482,26 @@ static int swap_into_place(const char *tmp, const char *final, char *err,
 	return 0;
 }
 
+/* Folders "<date>.tmp-*" and "<date>.old-*" left by a run that crashed;
+ * removed under the lock, so no live run is writing them. */
+static void remove_leftovers(const char *out_dir, const char *date)
+{
+	DIR *d = opendir(out_dir);
+	if (d == NULL)
+		return;
+	char tmp_prefix[32], old_prefix[32], p[PATH_MAX + 300];
+	snprintf(tmp_prefix, sizeof(tmp_prefix), "%s.tmp-", date);
+	snprintf(old_prefix, sizeof(old_prefix), "%s.old-", date);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, tmp_prefix, strlen(tmp_prefix)) == 0 ||
+		    strncmp(e->d_name, old_prefix, strlen(old_prefix)) == 0) {
+			if (snprintf(p, sizeof(p), "%s/%s", out_dir, e->d_name) < (int)sizeof(p))
+				remove_flat_dir(p);
+		}
+	closedir(d);
+}
+
 static int write_reports(const struct settings *s, const struct report_input *in,
 			 char *final, size_t final_size, char *err, size_t n)
 {
@@ -495,7 +515,7 @@ static int write_reports(const struct settings *s, const struct report_input *in
 		errf(err, n, "reports folder path too long");
 		return -1;
 	}
-	remove_flat_dir(tmp);
+	remove_leftovers(s->out_dir, s->date_text);
 	if (mkdir(tmp, 0755) < 0) {
 		errf(err, n, "%s: %s", tmp, strerror(errno));
 		return -1;

@@ -132,6 +132,31 @@ for f in reconciliation.csv discrepancies.csv settlement.csv grace.csv summary.j
   cmp "first/$f" "reports/2026-11-25/$f" || fail "$f differs between runs"
 done
 assert_eq "folders" "2026-11-25" "$(ls reports)"
+# Leftovers of a crashed run are removed under the lock.
+mkdir reports/2026-11-25.tmp-999999 && touch reports/2026-11-25.tmp-999999/x
+run_settle
+assert_eq "third exit" 3 "$RC"
+assert_eq "leftovers removed" "2026-11-25" "$(ls reports)"
+cmp first/grace.csv reports/2026-11-25/grace.csv || fail "grace.csv differs after leftovers"
+
+# An outage file and a dead-letter export change grace reasons: ACC-9
+# (due 2026-10-01, partly paid) falls in an outage window + margin, ACC-1
+# (unpaid) has a dead-lettered payment.
+printf 'start,end,description\r\n2026-09-28T10:00:00+03:00,2026-09-29T12:00:00+03:00,"broker down, 2 days"\r\n' >outages.csv
+echo '{"intent":{"biller":"water","account":"ACC-1"},"error":"x"}' >dead.jsonl
+run_settle --outage-file outages.csv --dead-letter dead.jsonl
+assert_eq "outage exit" 3 "$RC"
+assert_eq grace_outage 1 "$(json "d['grace']['by_reason']['outage']")"
+assert_eq grace_stuck 1 "$(json "d['grace']['by_reason']['payment_stuck']")"
+assert_eq grace_unpaid_now 0 "$(json "d['grace']['by_reason']['unpaid']")"
+assert_eq fees_waived 3 "$(json "d['grace']['fees_waived']")"
+grep -q '^2026-11-25,water,ACC-1,W-1,'"'"'=cmd|evil,10.000,JOD,2026-11-01,payment_stuck,2026-12-05,2.500,yes,payment_stuck,no' reports/2026-11-25/grace.csv \
+  || { cat reports/2026-11-25/grace.csv >&2; fail "payment_stuck grace row"; }
+echo 'not json' >dead.jsonl
+run_settle --dead-letter dead.jsonl
+assert_eq "bad dead-letter exit" 1 "$RC"
+grep -q 'dead.jsonl:1:' err.txt || fail "dead-letter error names file and line"
+run_settle
 
 # The lock: a held lock makes a second run exit 5 at once.
 exec 9>reports/.settle.lock
