@@ -15,6 +15,7 @@ int cmd_demo(int argc, char **argv);
 
 
 /* settle/ */
+int cmd_settle(int argc, char **argv);
 
 
 /* sim/ */

@@ -28,6 +28,8 @@ static const struct command commands[] = {
 
 
 	/* settle/ */
+	{"settle", cmd_settle,
+	 "nightly settlement: reconcile bank files, grace-period reports"},
 
 
 	/* sim/ */

@@ -58,6 +58,18 @@ static const struct known_key {
 
 
 	/* [settle]: settle/ */
+	{"settle", "timezone"},
+	{"settle", "cutoff"},
+	{"settle", "bank_files_dir"},
+	{"settle", "reports_dir"},
+	{"settle", "outage_file"},
+	{"settle", "outage_margin_days"},
+	{"settle", "lock_file"},
+	{"settle", "match_window_s"},
+	{"settle", "events_file"},
+	{"settle", "outage_events_min"},
+	{"settle", "outage_events_window_s"},
+	{"settle", "dead_letter_file"},
 
 
 	/* [inquiry], [terminal-client]: later issues */

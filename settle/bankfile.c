@@ -1,0 +1,635 @@
+/* bankfile — see bankfile.h and schemas/csv-formats.md (b).
+ *
+ * The file is fed to libcsv one physical line at a time, so every record
+ * knows the line it started on, a blank line can be told from a line break
+ * inside a quoted field, and a line longer than BANKFILE_LINE_MAX is
+ * refused before libcsv buffers it. */
+#include "bankfile.h"
+#include "sortutil.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "bizdate.h"
+#include "sha256.h"
+#include "timeutil.h"
+
+#define ARENA_CHUNK (1024 * 1024)
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used;
+	char data[];
+};
+
+struct bankfile {
+	char bank[INTENT_BANK_MAX + 1];
+	char business_date[BIZDATE_TEXT_LEN + 1];
+	char created_at[INTENT_TIME_MAX + 1];
+	char sha256[65];
+	struct bankfile_line *lines;
+	size_t line_count, line_cap;
+	struct arena_chunk *chunks; /* string storage; pointers stay valid */
+};
+
+/* Per-currency running totals of the D lines. */
+struct cur_total {
+	const struct currency *cur;
+	int64_t total_minor;
+};
+
+struct reader {
+	struct bankfile *bf;
+	struct bankfile_error *err;
+	bool failed;
+	/* the record being assembled */
+	char rec_buf[2 * BANKFILE_LINE_MAX]; /* the record's fields, NUL-ended */
+	size_t rec_used;
+	const char *fields[BANKFILE_FIELDS_MAX];
+	size_t field_len[BANKFILE_FIELDS_MAX];
+	size_t field_count;
+	bool too_many_fields, too_long;
+	int64_t line;          /* physical line being fed */
+	int64_t record_line;   /* line where the current record started */
+	bool at_record_start;  /* no byte of a record fed since the last end */
+	enum { WANT_H, IN_BODY, AFTER_T } state;
+	struct cur_total totals[BANKFILE_CURRENCIES_MAX];
+	size_t total_count;
+};
+
+static int fail(struct reader *r, int64_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Keep the first error: later ones are usually its consequences. */
+static int fail(struct reader *r, int64_t line, const char *fmt, ...)
+{
+	if (r->failed)
+		return -1;
+	r->failed = true;
+	r->err->line = line;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err->reason, sizeof(r->err->reason), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *arena_strdup(struct bankfile *bf, const char *s, size_t len)
+{
+	struct arena_chunk *c = bf->chunks;
+	if (c == NULL || ARENA_CHUNK - c->used < len + 1) {
+		size_t size = len + 1 > ARENA_CHUNK ? len + 1 : ARENA_CHUNK;
+		c = malloc(sizeof(*c) + size);
+		if (c == NULL)
+			return NULL;
+		c->next = bf->chunks;
+		c->used = 0;
+		bf->chunks = c;
+	}
+	char *p = c->data + c->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	c->used += len + 1;
+	return p;
+}
+
+void bankfile_free(struct bankfile *bf)
+{
+	if (bf == NULL)
+		return;
+	while (bf->chunks != NULL) {
+		struct arena_chunk *n = bf->chunks->next;
+		free(bf->chunks);
+		bf->chunks = n;
+	}
+	free(bf->lines);
+	free(bf);
+}
+
+/* ---- field checks ---- */
+
+static bool printable(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static bool in_class(const char *s, size_t len, size_t max, const char *extra,
+		     bool lower, bool upper)
+{
+	if (len == 0 || len > max)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool ok = (c >= '0' && c <= '9') || (lower && c >= 'a' && c <= 'z') ||
+			  (upper && c >= 'A' && c <= 'Z') ||
+			  (c != '\0' && strchr(extra, c) != NULL);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool uuid_text(const char *s, size_t len)
+{
+	if (len != INTENT_ID_LEN)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		char c = s[i];
+		if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+/* Positive decimal integer without sign or leading zeros. */
+static int parse_count(const char *s, size_t len, int64_t *ret)
+{
+	if (len == 0 || len > 18 || (s[0] == '0' && len > 1))
+		return -1;
+	int64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*ret = v;
+	return 0;
+}
+
+/* Valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
+static bool utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			n = 1, cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2, cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3, cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (len - i <= n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+/* ---- records ---- */
+
+static void on_field(void *data, size_t len, void *arg)
+{
+	struct reader *r = arg;
+	if (r->field_count == BANKFILE_FIELDS_MAX) {
+		r->too_many_fields = true;
+		return;
+	}
+	if (sizeof(r->rec_buf) - r->rec_used < len + 1) {
+		r->too_long = true;
+		return;
+	}
+	char *p = r->rec_buf + r->rec_used;
+	if (len > 0)
+		memcpy(p, data, len);
+	p[len] = '\0';
+	r->rec_used += len + 1;
+	r->fields[r->field_count] = p;
+	r->field_len[r->field_count] = len;
+	r->field_count++;
+}
+
+#define F(i) (r->fields[i])
+#define FLEN(i) (r->field_len[i])
+
+static int do_header(struct reader *r)
+{
+	struct bankfile *bf = r->bf;
+	int64_t day, ms;
+	char why[128];
+	if (r->field_count != 5)
+		return fail(r, r->record_line, "H record has %zu fields, expected 5",
+			    r->field_count);
+	if (strcmp(F(1), "1") != 0)
+		return fail(r, r->record_line, "format_version '%s' is not 1", F(1));
+	if (!in_class(F(2), FLEN(2), INTENT_BANK_MAX, "_-", false, true))
+		return fail(r, r->record_line, "bank '%s' is not 1-16 of A-Z 0-9 _ -",
+			    F(2));
+	if (bizdate_parse(F(3), &day) < 0)
+		return fail(r, r->record_line, "business_date '%s' is not YYYY-MM-DD",
+			    F(3));
+	if (FLEN(4) > INTENT_TIME_MAX ||
+	    rfc3339_parse(F(4), FLEN(4), &ms, NULL, why, sizeof(why)) < 0)
+		return fail(r, r->record_line, "created_at '%s' is not RFC 3339",
+			    F(4));
+	memcpy(bf->bank, F(2), FLEN(2) + 1);
+	memcpy(bf->business_date, F(3), FLEN(3) + 1);
+	memcpy(bf->created_at, F(4), FLEN(4) + 1);
+	r->state = IN_BODY;
+	return 0;
+}
+
+static int add_total(struct reader *r, const struct currency *cur,
+		     int64_t amount_minor)
+{
+	for (size_t i = 0; i < r->total_count; i++)
+		if (r->totals[i].cur == cur)
+			return money_add(r->totals[i].total_minor, amount_minor,
+					 &r->totals[i].total_minor);
+	if (r->total_count == BANKFILE_CURRENCIES_MAX)
+		return -1;
+	r->totals[r->total_count++] = (struct cur_total){cur, amount_minor};
+	return 0;
+}
+
+/* The text fields of a D record: index, name, maximum length, required. */
+static const struct {
+	int field;
+	const char *name;
+	size_t max;
+	bool required;
+} d_text[] = {
+	{3, "idempotency_key", INTENT_KEY_MAX, true},
+	{4, "terminal", INTENT_TERMINAL_MAX, true},
+	{5, "biller", INTENT_BILLER_MAX, true},
+	{6, "account", INTENT_ACCOUNT_MAX, true},
+	{7, "invoice_no", INTENT_INVOICE_MAX, false},
+};
+
+static int d_check_text(struct reader *r)
+{
+	for (size_t i = 0; i < sizeof(d_text) / sizeof(d_text[0]); i++) {
+		int f = d_text[i].field;
+		if (FLEN(f) == 0 && d_text[i].required) {
+			fail(r, r->record_line, "%s is empty", d_text[i].name);
+			return -1;
+		}
+		if (FLEN(f) > d_text[i].max || !printable(F(f), FLEN(f))) {
+			fail(r, r->record_line,
+			     "%s is longer than %zu bytes or has control characters",
+			     d_text[i].name, d_text[i].max);
+			return -1;
+		}
+	}
+	if (FLEN(2) != 0 && !uuid_text(F(2), FLEN(2))) {
+		fail(r, r->record_line, "intent_id '%s' is not a lower-case UUID",
+		     F(2));
+		return -1;
+	}
+	return 0;
+}
+
+static int d_parse_values(struct reader *r, struct bankfile_line *l)
+{
+	char why[160];
+	if (parse_count(F(1), FLEN(1), &l->line_no) < 0) {
+		fail(r, r->record_line, "line_no '%s' is not a number", F(1));
+		return -1;
+	}
+	if (l->line_no != (int64_t)r->bf->line_count + 1) {
+		fail(r, r->record_line, "line_no %" PRId64 ", expected %zu",
+		     l->line_no, r->bf->line_count + 1);
+		return -1;
+	}
+	l->currency = currency_find(F(9));
+	if (l->currency == NULL) {
+		fail(r, r->record_line, "currency '%s' is not a known ISO 4217 code",
+		     F(9));
+		return -1;
+	}
+	if (money_parse(F(8), FLEN(8), l->currency, 0, &l->amount_minor, why,
+			sizeof(why)) < 0) {
+		fail(r, r->record_line, "amount '%s': %s", F(8), why);
+		return -1;
+	}
+	if (FLEN(10) > INTENT_TIME_MAX ||
+	    rfc3339_parse(F(10), FLEN(10), &l->paid_at_ms, NULL, why,
+			  sizeof(why)) < 0) {
+		fail(r, r->record_line, "paid_at '%s' is not RFC 3339", F(10));
+		return -1;
+	}
+	if (intent_channel_parse(F(11), &l->channel) < 0) {
+		fail(r, r->record_line, "channel '%s' is not teller, atm, agent, "
+		     "mobile or web", F(11));
+		return -1;
+	}
+	return 0;
+}
+
+static int d_store(struct reader *r, struct bankfile_line *l)
+{
+	struct bankfile *bf = r->bf;
+	const char **dst[] = {&l->intent_id, &l->idempotency_key, &l->terminal,
+			      &l->biller, &l->account, &l->invoice_no,
+			      &l->paid_at};
+	const int src[] = {2, 3, 4, 5, 6, 7, 10};
+	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+		*dst[i] = arena_strdup(bf, F(src[i]), FLEN(src[i]));
+		if (*dst[i] == NULL)
+			return -1;
+	}
+	if (bf->line_count == bf->line_cap) {
+		size_t cap = bf->line_cap ? bf->line_cap * 2 : 1024;
+		void *p = realloc(bf->lines, cap * sizeof(*bf->lines));
+		if (p == NULL)
+			return -1;
+		bf->lines = p;
+		bf->line_cap = cap;
+	}
+	bf->lines[bf->line_count++] = *l;
+	return 0;
+}
+
+static int do_detail(struct reader *r)
+{
+	if (r->field_count != 12)
+		return fail(r, r->record_line, "D record has %zu fields, expected 12",
+			    r->field_count);
+	if (r->bf->line_count == BANKFILE_LINES_MAX)
+		return fail(r, r->record_line, "more than %d D records",
+			    BANKFILE_LINES_MAX);
+	struct bankfile_line l = {.file_line = r->record_line};
+	if (d_check_text(r) < 0 || d_parse_values(r, &l) < 0)
+		return -1;
+	if (add_total(r, l.currency, l.amount_minor) < 0)
+		return fail(r, r->record_line,
+			    "currency total overflows or more than %d currencies",
+			    BANKFILE_CURRENCIES_MAX);
+	if (d_store(r, &l) < 0)
+		return fail(r, r->record_line, "out of memory");
+	return 0;
+}
+
+static int cmp_total(const void *a, const void *b)
+{
+	const struct cur_total *x = a, *y = b;
+	return strcmp(x->cur->code, y->cur->code);
+}
+
+static int do_trailer(struct reader *r)
+{
+	int64_t count;
+	char why[160];
+	if (r->field_count < 2 || r->field_count % 2 != 0)
+		return fail(r, r->record_line,
+			    "T record has %zu fields, expected 2 + 2 per currency",
+			    r->field_count);
+	if (parse_count(F(1), FLEN(1), &count) < 0)
+		return fail(r, r->record_line, "control_count '%s' is not a number",
+			    F(1));
+	if (count != (int64_t)r->bf->line_count)
+		return fail(r, r->record_line,
+			    "control_count %" PRId64 " but the file has %zu D lines",
+			    count, r->bf->line_count);
+	sort_items(r->totals, r->total_count, sizeof(r->totals[0]), cmp_total);
+	size_t pairs = (r->field_count - 2) / 2;
+	if (pairs != r->total_count)
+		return fail(r, r->record_line,
+			    "trailer has %zu currency totals, the D lines have %zu "
+			    "currencies", pairs, r->total_count);
+	for (size_t i = 0; i < pairs; i++) {
+		const char *code = F(2 + 2 * i), *text = F(3 + 2 * i);
+		const struct cur_total *t = &r->totals[i];
+		int64_t total;
+		if (strcmp(code, t->cur->code) != 0)
+			return fail(r, r->record_line,
+				    "trailer currency %zu is '%s', expected '%s' "
+				    "(ascending, one per currency of the D lines)",
+				    i + 1, code, t->cur->code);
+		if (money_parse(text, FLEN(3 + 2 * i), t->cur, MONEY_ALLOW_ZERO,
+				&total, why, sizeof(why)) < 0)
+			return fail(r, r->record_line, "control_total '%s': %s", text,
+				    why);
+		if (total != t->total_minor) {
+			char sum[MONEY_TEXT_MAX];
+			money_format(t->total_minor, t->cur, sum, sizeof(sum));
+			return fail(r, r->record_line,
+				    "control_total %s %s but the D lines add up to %s",
+				    code, text, sum);
+		}
+	}
+	r->state = AFTER_T;
+	return 0;
+}
+
+static void on_record(int c, void *arg)
+{
+	struct reader *r = arg;
+	(void)c;
+	r->at_record_start = true;
+	if (r->failed)
+		goto out;
+	if (r->too_many_fields || r->too_long) {
+		fail(r, r->record_line, "record has more than %d fields or bytes",
+		     r->too_many_fields ? BANKFILE_FIELDS_MAX
+					: (int)sizeof(r->rec_buf));
+		goto out;
+	}
+	const char *type = r->field_count > 0 ? F(0) : "";
+	if (r->state == AFTER_T)
+		fail(r, r->record_line, "a record follows the T trailer");
+	else if (r->state == WANT_H && strcmp(type, "H") != 0)
+		fail(r, r->record_line, "first record is '%s', not an H header",
+		     type);
+	else if (strcmp(type, "H") == 0 && r->state != WANT_H)
+		fail(r, r->record_line, "a second H header");
+	else if (strcmp(type, "H") == 0)
+		do_header(r);
+	else if (strcmp(type, "D") == 0)
+		do_detail(r);
+	else if (strcmp(type, "T") == 0)
+		do_trailer(r);
+	else
+		fail(r, r->record_line, "unknown record type '%s'", type);
+out:
+	r->field_count = 0;
+	r->rec_used = 0;
+	r->too_many_fields = r->too_long = false;
+}
+
+/* ---- the file ---- */
+
+/* Spaces are data in these files (csv-formats.md): libcsv's default trims
+ * spaces and tabs around unquoted fields, so switch that off. */
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+/* Only LF ends a record: lines are fed without their CRLF or LF and then
+ * one LF, so a CR anywhere else is data, which every field's check
+ * refuses (libcsv's default would take a bare CR as a line break). */
+static int is_term(unsigned char c)
+{
+	return c == CSV_LF;
+}
+
+/* Feed one physical line (with its line break, if any) to the parser. */
+static int feed_line(struct reader *r, struct csv_parser *p, char *buf,
+		     size_t len)
+{
+	if (r->line == 1 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
+	size_t body = len;
+	if (body > 0 && buf[body - 1] == '\n')
+		body--;
+	if (body > 0 && buf[body - 1] == '\r')
+		body--;
+	if (len - body == 1 && buf[body] == '\r') {
+		fail(r, r->line, "a bare CR line break (only CRLF or LF)");
+		return -1;
+	}
+	if (len > BANKFILE_LINE_MAX) {
+		fail(r, r->line, "line longer than %d bytes", BANKFILE_LINE_MAX);
+		return -1;
+	}
+	if (!utf8_valid((const unsigned char *)buf, len)) {
+		fail(r, r->line, "invalid UTF-8");
+		return -1;
+	}
+	if (r->at_record_start) {
+		if (body == 0) {
+			fail(r, r->line, "blank line");
+			return -1;
+		}
+		r->record_line = r->line;
+		r->at_record_start = false;
+	}
+	bool has_break = len > body;
+	if (csv_parse(p, buf, body, on_field, on_record, r) != body ||
+	    (has_break && csv_parse(p, "\n", 1, on_field, on_record, r) != 1)) {
+		fail(r, r->line, "malformed CSV quoting (%s)",
+		     csv_strerror(csv_error(p)));
+		return -1;
+	}
+	return r->failed ? -1 : 0;
+}
+
+static int finish(struct reader *r, struct csv_parser *p)
+{
+	if (!r->failed && csv_fini(p, on_field, on_record, r) != 0)
+		fail(r, r->record_line,
+		     "unterminated quoted field at the end of the file (truncated?)");
+	if (r->failed)
+		return -1;
+	if (r->state == WANT_H)
+		fail(r, 0, "empty file: no H header");
+	else if (r->state != AFTER_T)
+		fail(r, r->line, "no T trailer at the end: the file is truncated");
+	return r->failed ? -1 : 0;
+}
+
+int bankfile_read_stream(FILE *in, struct bankfile **ret,
+			 struct bankfile_error *err)
+{
+	assert(in != NULL && ret != NULL && err != NULL);
+	struct bankfile *bf = calloc(1, sizeof(*bf));
+	struct reader *r = calloc(1, sizeof(*r));
+	struct csv_parser p;
+	bool p_ok = false;
+	char *buf = NULL;
+	size_t cap = 0;
+	int rc = -1;
+	if (bf == NULL || r == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		snprintf(err->reason, sizeof(err->reason), "out of memory");
+		err->line = 0;
+		goto out;
+	}
+	p_ok = true;
+	csv_set_space_func(&p, no_space);
+	csv_set_term_func(&p, is_term);
+	*r = (struct reader){.bf = bf, .err = err, .at_record_start = true};
+	struct sha256 h;
+	sha256_init(&h);
+	ssize_t n;
+	while ((n = getline(&buf, &cap, in)) > 0) {
+		sha256_update(&h, buf, (size_t)n);
+		r->line++;
+		if (feed_line(r, &p, buf, (size_t)n) < 0)
+			goto out;
+	}
+	if (ferror(in)) {
+		fail(r, r->line, "read error: %s", strerror(errno));
+		goto out;
+	}
+	if (finish(r, &p) < 0)
+		goto out;
+	uint8_t digest[SHA256_DIGEST_LEN];
+	sha256_final(&h, digest);
+	sha256_hex(digest, bf->sha256);
+	*ret = bf;
+	bf = NULL;
+	rc = 0;
+out:
+	if (p_ok)
+		csv_free(&p);
+	free(buf);
+	free(r);
+	bankfile_free(bf);
+	return rc;
+}
+
+int bankfile_read(const char *path, struct bankfile **ret,
+		  struct bankfile_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		err->line = 0;
+		snprintf(err->reason, sizeof(err->reason), "cannot open: %s",
+			 strerror(errno));
+		return -1;
+	}
+	int rc = bankfile_read_stream(f, ret, err);
+	fclose(f);
+	return rc;
+}
+
+const char *bankfile_bank(const struct bankfile *bf) { return bf->bank; }
+const char *bankfile_business_date(const struct bankfile *bf)
+{
+	return bf->business_date;
+}
+const char *bankfile_created_at(const struct bankfile *bf)
+{
+	return bf->created_at;
+}
+const char *bankfile_sha256(const struct bankfile *bf) { return bf->sha256; }
+size_t bankfile_line_count(const struct bankfile *bf) { return bf->line_count; }
+
+const struct bankfile_line *bankfile_line_at(const struct bankfile *bf,
+					     size_t i)
+{
+	assert(i < bf->line_count);
+	return &bf->lines[i];
+}
