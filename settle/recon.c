@@ -234,6 +234,18 @@ static int sql_fail(struct run *u, const char *what)
 	return -1;
 }
 
+/* acc += v, or an error naming the total: money never wraps silently. */
+static int add_minor(struct run *u, int64_t *acc, int64_t v, const char *what)
+{
+	if (money_add(*acc, v, acc) < 0) {
+		snprintf(u->errstr, u->errstr_size,
+			 "ledger of %s: %s total overflows int64 minor units",
+			 config_biller_at(u->r->cfg, (size_t)u->biller)->id, what);
+		return -1;
+	}
+	return 0;
+}
+
 static int load_posts(struct run *u, void (*progress)(void *, int64_t),
 		      void *arg)
 {
@@ -333,10 +345,13 @@ static int settle_line(struct run *u, const struct line_ref *lr,
 	}
 	if (by_rule) {
 		t->matched_by_rule_count++;
-		t->matched_by_rule_minor += lr->l->amount_minor;
+		if (add_minor(u, &t->matched_by_rule_minor, lr->l->amount_minor,
+			      "matched-by-rule") < 0)
+			return -1;
 	} else {
 		t->matched_count++;
-		t->matched_minor += lr->l->amount_minor;
+		if (add_minor(u, &t->matched_minor, lr->l->amount_minor, "matched") < 0)
+			return -1;
 	}
 	if (other_date)
 		t->matched_other_date_count++;
@@ -542,7 +557,8 @@ static int ledger_side(struct run *u)
 		if (p->bank >= 0) {
 			struct recon_total *t = total(u->r, p->bank, u->biller);
 			t->ledger_count++;
-			t->ledger_minor += p->amount_minor;
+			if (add_minor(u, &t->ledger_minor, p->amount_minor, "ledger") < 0)
+				return -1;
 			if (p->claimed || !t->reconciled)
 				continue;
 			t->kind_count[RECON_LEDGER_ONLY]++;
@@ -579,7 +595,8 @@ static int split_and_match(struct run *u)
 	for (size_t i = 0; i < v->count; i++) {
 		struct recon_total *t = total(u->r, all[i].bank, u->biller);
 		t->bank_count++;
-		t->bank_minor += all[i].l->amount_minor;
+		if (add_minor(u, &t->bank_minor, all[i].l->amount_minor, "bank") < 0)
+			return -1;
 	}
 	if (match_by_id(u, all, n_id) < 0)
 		return -1;
@@ -588,6 +605,7 @@ static int split_and_match(struct run *u)
 		if (strcmp(all[i - 1].l->intent_id, all[i].l->intent_id) == 0) {
 			struct recon_total *t = total(u->r, all[i].bank, u->biller);
 			t->bank_count--;
+			/* Cannot overflow: the same amount was added above. */
 			t->bank_minor -= all[i].l->amount_minor;
 		}
 	if (match_legacy(u, all + n_id, v->count - n_id) < 0)
