@@ -8,6 +8,7 @@
 int cmd_broker(int argc, char **argv);
 
 /* producer/ */
+int cmd_intake(int argc, char **argv);
 
 
 /* consumer/ */

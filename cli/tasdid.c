@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	 "run the embedded Kafka broker (in memory only; for trying and testing)"},
 
 	/* producer/ */
+	{"intake", cmd_intake,
+	 "serve the HTTP intake: terminals enqueue payment intents"},
 
 
 	/* consumer/ */
