@@ -90,6 +90,7 @@ struct intake {
 	pthread_mutex_t lock;
 	struct ireq *head, *tail; /* suspended, by deadline */
 	int64_t suspended_count;
+	int64_t open_count; /* requests read and not yet fully answered */
 	/* events forwarding (health thread, delivery reports) */
 	char fwd_token;
 	atomic_int fwd_outstanding, fwd_failed;
@@ -612,6 +613,9 @@ static enum MHD_Result begin(struct intake *ik, struct MHD_Connection *c,
 	r->batch = batch;
 	r->term = t;
 	r->max = max;
+	pthread_mutex_lock(&ik->lock);
+	ik->open_count++;
+	pthread_mutex_unlock(&ik->lock);
 	*con_cls = r;
 	return MHD_YES;
 }
@@ -790,6 +794,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	*con_cls = NULL;
 	pthread_mutex_lock(&ik->lock);
+	ik->open_count--;
 	r->conn_done = true;
 	bool free_now = r->pending == 0;
 	pthread_mutex_unlock(&ik->lock);
@@ -1034,13 +1039,14 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	ik->mhd = MHD_start_daemon(flags, (uint16_t)ik->o.port, NULL, NULL,
 		on_request, ik,
+		/* first, so every message goes through our log */
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)ik->o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)ik->o.connections_max,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)ik->o.connection_timeout_s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, ik,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_END);
 	if (ik->mhd == NULL) {
 		snprintf(errstr, errstr_size, "cannot listen on %s:%d",
@@ -1105,7 +1111,9 @@ int intake_drain(struct intake *ik, int64_t timeout_ms)
 	int64_t left;
 	for (;;) {
 		pthread_mutex_lock(&ik->lock);
-		left = ik->suspended_count;
+		/* open, not only suspended: an answer must be sent before the
+		 * daemon stops and closes its connection. */
+		left = ik->open_count;
 		pthread_mutex_unlock(&ik->lock);
 		if (left == 0 || time_mono_ms() >= end)
 			break;
