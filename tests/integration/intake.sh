@@ -183,7 +183,10 @@ sleep 0.3 # past the probe interval, so this request is produced and waits
 curl -s -o /dev/null -w '%{http_code}\n' -H 'Authorization: Bearer tok-bnk1-t1' -H 'Content-Type: application/json' \
   --data-binary "$(intent stop-1)" "$URL/v1/intents" >"$SCRATCH/stop-code" &
 CURL_PID=$!
-sleep 0.1
+# The request is being served (waiting for Kafka) or already answered; a
+# connection not yet accepted when the listener closes would get no answer.
+in_flight() { [ -s "$SCRATCH/stop-code" ] || curl -s "$URL/metrics" | grep -qx 'tasdid_intake_inflight [1-9][0-9]*'; }
+wait_for 10 in_flight || fail "the request during stop never arrived"
 kill -TERM "$INTAKE_PID"
 rc=0; wait "$INTAKE_PID" || rc=$?
 assert_eq "intake exit status" 0 "$rc"
