@@ -9,6 +9,7 @@ int cmd_broker(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 
 /* producer/ */
+int cmd_intake(int argc, char **argv);
 
 
 /* consumer/ */

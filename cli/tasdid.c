@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	{"demo", cmd_demo, "the main job on the embedded broker (what ./run demo runs)"},
 
 	/* producer/ */
+	{"intake", cmd_intake,
+	 "serve the HTTP intake: terminals enqueue payment intents"},
 
 
 	/* consumer/ */

@@ -52,6 +52,18 @@ static const struct known_key {
 	{"broker", "brokers"},
 
 	/* [intake]: producer/ */
+	{"intake", "listen"},
+	{"intake", "port"},
+	{"intake", "answer_timeout_ms"},
+	{"intake", "inflight_max"},
+	{"intake", "batch_max"},
+	{"intake", "connections_max"},
+	{"intake", "connection_timeout_s"},
+	{"intake", "retry_after_s"},
+	{"intake", "threads"},
+	{"intake", "paid_at_past_tolerance_s"},
+	{"intake", "paid_at_future_tolerance_s"},
+	{"intake", "events_log"},
 
 
 	/* [post]: consumer/ */
