@@ -6,7 +6,6 @@
 
 /* cli/ */
 int cmd_broker(int argc, char **argv);
-int cmd_demo(int argc, char **argv);
 
 /* producer/ */
 int cmd_intake(int argc, char **argv);
@@ -20,6 +19,7 @@ int cmd_settle(int argc, char **argv);
 
 
 /* sim/ */
+int cmd_demo(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 
 /* later: inquiry, terminal */

@@ -19,7 +19,6 @@ struct command {
 static const struct command commands[] = {
 	{"broker", cmd_broker,
 	 "run the embedded Kafka broker (in memory only; for trying and testing)"},
-	{"demo", cmd_demo, "the main job on the embedded broker (what ./run demo runs)"},
 
 	/* producer/ */
 	{"intake", cmd_intake,
@@ -35,6 +34,7 @@ static const struct command commands[] = {
 
 
 	/* sim/ */
+	{"demo", cmd_demo, "a whole day end to end on the embedded broker (./run demo)"},
 	{"load", cmd_load, "send payment intents to an intake as many terminals do"},
 };
 

@@ -130,6 +130,12 @@ static int cmp_line(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->intent_id, y->intent_id);
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(((const struct line *)a)->intent_id,
+		      ((const struct line *)b)->intent_id);
+}
+
 /* A payment the bank reports but tasdid never received: a fresh intent id
  * and key that no terminal used. */
 static void make_phantom(const struct line *model, uint64_t seed, struct line *ret)
@@ -239,6 +245,14 @@ int bankgen_write_all(const char *accepted_log, const char *out_dir,
 		goto out;
 	}
 	lines = grown;
+	/* A payment the terminal sent twice (a lost answer) is one payment:
+	 * the bank's file lists it once. */
+	qsort(lines, n, sizeof(*lines), cmp_id);
+	size_t unique = 0;
+	for (size_t i = 0; i < n; i++)
+		if (unique == 0 || strcmp(lines[i].intent_id, lines[unique - 1].intent_id) != 0)
+			lines[unique++] = lines[i];
+	n = unique;
 	if (plant != NULL && n >= 3) {
 		/* Three distinct lines, chosen by seed. */
 		size_t a = scenario_mix(seed, 1, 0) % n, b = (a + 1 + scenario_mix(seed, 2, 0) % (n - 1)) % n;

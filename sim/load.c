@@ -311,10 +311,14 @@ static bool next_group(struct run *run, struct group *g)
 	g->items = malloc((size_t)n * sizeof(*g->items));
 	if (g->items == NULL)
 		return false;
-	int64_t paid_at_ms = time_now_ms();
-	for (int i = 0; i < n; i++)
-		g->items[i] = (struct pend){.index = run->next_index++,
-					    .paid_at_ms = paid_at_ms};
+	int64_t now_ms = time_now_ms();
+	for (int i = 0; i < n; i++) {
+		uint64_t index = run->next_index++;
+		int64_t paid_at_ms = o->paid_at_base_ms > 0
+			? o->paid_at_base_ms + (int64_t)index * o->paid_at_step_ms
+			: now_ms;
+		g->items[i] = (struct pend){.index = index, .paid_at_ms = paid_at_ms};
+	}
 	run->r->intents_generated += n;
 	return true;
 }
@@ -409,6 +413,7 @@ static bool apply_response(struct run *run, struct conn *c, int status,
 			   const char *body, size_t body_len, int64_t retry_after_ms)
 {
 	record_latency(run, now_us() - c->sent_at_us);
+	int64_t accepted_before = run->r->intents_accepted;
 	bool again[LOAD_BATCH_MAX];
 	if (status == 202)
 		run->r->responses_202++;
@@ -433,6 +438,11 @@ static bool apply_response(struct run *run, struct conn *c, int status,
 	} else {
 		run->r->intents_rejected += c->group.n;
 	}
+	if (run->o->live_accepted != NULL)
+		atomic_fetch_add(run->o->live_accepted,
+				 run->r->intents_accepted - accepted_before);
+	if (run->o->live_shed != NULL && status == 503)
+		atomic_fetch_add(run->o->live_shed, 1);
 	free(c->group.items);
 	c->group.items = NULL;
 	c->state = CONN_IDLE;

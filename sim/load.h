@@ -11,6 +11,7 @@
 #ifndef TASDID_LOAD_H
 #define TASDID_LOAD_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +43,11 @@ struct load_opts {
 	int64_t retry_after_max_ms;  /* cap on honoured Retry-After */
 	int64_t request_timeout_ms;  /* a response slower than this is an error */
 	uint64_t first_index;        /* intent numbers start here */
+	/* paid_at of intent i: paid_at_base_ms + i * paid_at_step_ms when the
+	 * base is set (so a later run can re-send the very same intents, as a
+	 * terminal that lost an answer does), else the clock at generation. */
+	int64_t paid_at_base_ms;
+	int64_t paid_at_step_ms;
 	const struct load_terminal *terminals;
 	size_t terminal_count;
 	struct scenario scenario;
@@ -51,6 +57,10 @@ struct load_opts {
 	FILE *accepted_log;          /* NULL: don't log accepted intents */
 	FILE *progress;              /* NULL: no progress lines */
 	volatile int *stop_flag;     /* non-zero: stop generating (may be NULL) */
+	/* Live counters another thread may watch while the load runs (the
+	 * demo times its outage by them); NULL when not wanted. */
+	atomic_llong *live_accepted; /* intents answered 202 so far */
+	atomic_llong *live_shed;     /* 503 responses so far */
 };
 
 struct load_result {
