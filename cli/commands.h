@@ -11,7 +11,10 @@ int cmd_broker(int argc, char **argv);
 
 
 /* consumer/ */
-
+int cmd_post(int argc, char **argv);
+int cmd_invoices(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
+int cmd_gen_intents(int argc, char **argv);
 
 /* settle/ */
 
