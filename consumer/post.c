@@ -201,23 +201,6 @@ static int part_init(struct post *p, struct part *pt,
 	return 0;
 }
 
-/* Check pt's start against the partition's watermarks (a timeout is
- * not fatal: the consumer's offset-out-of-range error catches it). */
-static void part_check_range(struct post *p, struct part *pt)
-{
-	int64_t low = 0, high = 0;
-	rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-		p->rk, part_topic(pt), pt->partition, &low, &high,
-		POST_WATERMARK_TIMEOUT_MS);
-	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		log_warn("watermarks of %s[%" PRId32 "]: %s", part_topic(pt),
-			 pt->partition, rd_kafka_err2str(err));
-		return;
-	}
-	if (pt->committed < low || pt->committed > high)
-		stall_missing(p, pt, low, high);
-}
-
 static void assign(struct post *p, rd_kafka_topic_partition_list_t *in)
 {
 	rd_kafka_topic_partition_list_t *l =
@@ -245,8 +228,12 @@ static void assign(struct post *p, rd_kafka_topic_partition_list_t *in)
 		p->fatal = true;
 	}
 	rd_kafka_topic_partition_list_destroy(l);
-	for (int i = 0; i < p->part_count; i++)
-		part_check_range(p, &p->parts[i]);
+	/* A start Kafka no longer has (below the low watermark, or past the
+	 * end of a recreated topic) comes back from the first fetch as
+	 * offset out of range; with auto.offset.reset=error that is a
+	 * consumer error, handled in on_consumer_error(). Not queried here:
+	 * a watermark round trip per partition would hold up the
+	 * rebalance. */
 	log_info("assigned %d partitions, each at its ledger's offset",
 		 p->part_count);
 }
