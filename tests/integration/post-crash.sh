@@ -79,10 +79,13 @@ for k in $(seq 1 "$KILLS"); do
     -l in2.txt & PRODUCER_PID=$!; }
   before=$(stored)
   start_post
-  # random progress: 1,000 to 9,000 more messages this round
-  target=$(( before + 1000 + RANDOM % 8000 ))
+  # random progress: 4 to 20 % of the messages more this round
+  target=$(( before + GEN_MESSAGES * (4 + RANDOM % 17) / 100 ))
   [ "$target" -lt "$GEN_MESSAGES" ] || target=$(( GEN_MESSAGES - 1 ))
   wait_for 40 stored_at_least "$target" || { tail -20 post.err >&2; fail "no progress in round $k"; }
+  # Not a wait: a random 0-300 ms more, so the kill lands anywhere in
+  # the next batch (decode, dead letters, transaction, commit).
+  sleep "0.$((RANDOM % 4))"
   kill -KILL "$POST_PID"
   wait "$POST_PID" 2>/dev/null || true
   echo "round $k: killed at $(stored) of $GEN_MESSAGES messages"
