@@ -12,7 +12,10 @@ int cmd_intake(int argc, char **argv);
 
 
 /* consumer/ */
-
+int cmd_post(int argc, char **argv);
+int cmd_invoices(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
+int cmd_gen_intents(int argc, char **argv);
 
 /* settle/ */
 int cmd_settle(int argc, char **argv);

@@ -26,7 +26,12 @@ static const struct command commands[] = {
 
 
 	/* consumer/ */
-
+	{"post", cmd_post,
+	 "post queued payment intents into the billers' ledgers"},
+	{"invoices", cmd_invoices, "import a biller's invoice export (CSV)"},
+	{"ledger", cmd_ledger, "create or check a biller's ledger"},
+	{"gen-intents", cmd_gen_intents,
+	 "generate test intents and invoices (tests, benchmarks, demo)"},
 
 	/* settle/ */
 	{"settle", cmd_settle,

@@ -67,7 +67,12 @@ static const struct known_key {
 
 
 	/* [post]: consumer/ */
-
+	{"post", "batch_max"},
+	{"post", "batch_wait_ms"},
+	{"post", "stats_interval_ms"},
+	{"post", "stats_file"},
+	{"post", "dlq_timeout_ms"},
+	{"post", "dlq_retry_ms"},
 
 	/* [settle]: settle/ */
 	{"settle", "timezone"},

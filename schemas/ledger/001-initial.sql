@@ -129,12 +129,10 @@ CREATE TABLE postings (
 	kafka_offset INTEGER NOT NULL CHECK (kafka_offset >= 0)
 ) STRICT, WITHOUT ROWID;
 
--- Reconciliation matches a bank's legacy settlement lines (no intent_id) by
--- the terminal's key, and the consumer finds a key reused with another
--- paid_at. Not UNIQUE: identity is the key *and* paid_at (intent_derive_id),
--- and terminals whose keys are daily receipt numbers do reuse them.
-CREATE INDEX postings_terminal_key
-	ON postings (bank, terminal, idempotency_key);
+-- No secondary index on postings: every one costs a random-order B-tree
+-- insert per posting, which is what limits durable batch commits
+-- (schemas/ledger.md, docs/performance.md). Legacy settlement lines are
+-- matched within a business date's postings, an intent_id range.
 
 CREATE TRIGGER postings_currency
 BEFORE INSERT ON postings

@@ -1,0 +1,340 @@
+/* alloc — see alloc.h. */
+#include "alloc.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intent.h"
+
+/* Open invoices read per query. They are read into memory before any is
+ * updated, because SQLite leaves undefined what a running SELECT sees of
+ * rows changed under it; an account with more open invoices than this is
+ * served by querying again (the ones paid off no longer match). */
+#define ALLOC_OPEN_BATCH 32
+
+enum {
+	ST_INVOICE, /* one invoice by number */
+	ST_OPEN,    /* an account's open invoices, oldest first */
+	ST_ANY,     /* does the account have any invoice at all? */
+	ST_PAY,     /* add to invoices.amount_paid_minor */
+	ST_ALLOC,   /* insert an allocation */
+	ST_CREDIT,  /* insert account credit */
+	ST_SUSPENSE,
+	ST_COUNT
+};
+
+static const char *const alloc_sql[ST_COUNT] = {
+	[ST_INVOICE] = "SELECT account, amount_due_minor - amount_paid_minor"
+		       " FROM invoices WHERE invoice_no = ?1",
+	[ST_OPEN] = "SELECT invoice_no, amount_due_minor - amount_paid_minor"
+		    " FROM invoices WHERE account = ?1"
+		    " AND amount_paid_minor < amount_due_minor"
+		    " ORDER BY due_on, invoice_no LIMIT ?2",
+	[ST_ANY] = "SELECT 1 FROM invoices WHERE account = ?1 LIMIT 1",
+	[ST_PAY] = "UPDATE invoices SET amount_paid_minor ="
+		   " amount_paid_minor + ?2 WHERE invoice_no = ?1",
+	[ST_ALLOC] = "INSERT INTO allocations (intent_id, invoice_no,"
+		     " amount_minor) VALUES (?1, ?2, ?3)",
+	[ST_CREDIT] = "INSERT INTO account_credit (intent_id, account,"
+		      " amount_minor) VALUES (?1, ?2, ?3)",
+	[ST_SUSPENSE] = "INSERT INTO suspense (intent_id, account, invoice_no,"
+			" amount_minor, reason_code, reason, created_at_ms)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+};
+
+struct alloc {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT];
+};
+
+struct open_invoice {
+	char no[INTENT_INVOICE_MAX + 1];
+	int64_t open_minor;
+};
+
+static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
+{
+	if (errstr == NULL || errstr_size == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errstr, errstr_size, fmt, ap);
+	va_end(ap);
+}
+
+int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
+	      size_t errstr_size)
+{
+	assert(db != NULL && ret != NULL);
+	struct alloc *a = calloc(1, sizeof(*a));
+	if (a == NULL) {
+		set_err(errstr, errstr_size, "alloc: out of memory");
+		return -1;
+	}
+	a->db = db;
+	for (int i = 0; i < ST_COUNT; i++) {
+		/* PERSISTENT: prepared once, stepped millions of times. */
+		if (sqlite3_prepare_v3(db, alloc_sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &a->st[i],
+				       NULL) != SQLITE_OK) {
+			set_err(errstr, errstr_size, "alloc: prepare: %s",
+				sqlite3_errmsg(db));
+			alloc_free(a);
+			return -1;
+		}
+	}
+	*ret = a;
+	return 0;
+}
+
+void alloc_free(struct alloc *a)
+{
+	if (a == NULL)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(a->st[i]);
+	free(a);
+}
+
+/* Step a write statement to completion and reset it. */
+static int run(struct alloc *a, sqlite3_stmt *st, char *errstr,
+	       size_t errstr_size)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		set_err(errstr, errstr_size, "alloc: %s: %s", sqlite3_sql(st),
+			sqlite3_errmsg(a->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Apply amount_minor to one invoice: allocation row + paid amount. */
+static int pay(struct alloc *a, const char *intent_id, const char *no,
+	       int64_t amount_minor, char *errstr, size_t errstr_size)
+{
+	assert(amount_minor > 0);
+	sqlite3_stmt *st = a->st[ST_ALLOC];
+	sqlite3_bind_text(st, 1, intent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, no, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, amount_minor);
+	if (run(a, st, errstr, errstr_size) < 0)
+		return -1;
+	st = a->st[ST_PAY];
+	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, amount_minor);
+	return run(a, st, errstr, errstr_size);
+}
+
+static int suspend(struct alloc *a, const char *intent_id,
+		   const char *account, const char *invoice_no,
+		   int64_t amount_minor, const char *code, const char *reason,
+		   int64_t now_ms, char *errstr, size_t errstr_size)
+{
+	sqlite3_stmt *st = a->st[ST_SUSPENSE];
+	sqlite3_bind_text(st, 1, intent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
+	if (invoice_no[0] != '\0')
+		sqlite3_bind_text(st, 3, invoice_no, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, amount_minor);
+	sqlite3_bind_text(st, 5, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, now_ms);
+	return run(a, st, errstr, errstr_size);
+}
+
+/* Look up the named invoice. *ret_found: it exists; *ret_same: it is the
+ * account's; *ret_open_minor: what is still due on it. */
+static int find_invoice(struct alloc *a, const char *no, const char *account,
+			bool *ret_found, bool *ret_same,
+			int64_t *ret_open_minor, char *errstr,
+			size_t errstr_size)
+{
+	sqlite3_stmt *st = a->st[ST_INVOICE];
+	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*ret_found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW) {
+		const char *owner = (const char *)sqlite3_column_text(st, 0);
+		*ret_same = owner != NULL && strcmp(owner, account) == 0;
+		*ret_open_minor = sqlite3_column_int64(st, 1);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		set_err(errstr, errstr_size, "alloc: invoice: %s",
+			sqlite3_errmsg(a->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Read up to ALLOC_OPEN_BATCH open invoices of account into out. */
+static int read_open(struct alloc *a, const char *account,
+		     struct open_invoice *out, int *ret_count, char *errstr,
+		     size_t errstr_size)
+{
+	sqlite3_stmt *st = a->st[ST_OPEN];
+	int n = 0, rc;
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, ALLOC_OPEN_BATCH);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		assert(n < ALLOC_OPEN_BATCH);
+		snprintf(out[n].no, sizeof(out[n].no), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		out[n].open_minor = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		set_err(errstr, errstr_size, "alloc: open invoices: %s",
+			sqlite3_errmsg(a->db));
+		return -1;
+	}
+	*ret_count = n;
+	return 0;
+}
+
+/* Rule 3: pay the account's open invoices oldest first with *left,
+ * lowering it; adds to r. */
+static int pay_oldest(struct alloc *a, const char *intent_id,
+		      const char *account, int64_t *left,
+		      struct alloc_result *r, char *errstr, size_t errstr_size)
+{
+	struct open_invoice open[ALLOC_OPEN_BATCH];
+	int n = ALLOC_OPEN_BATCH;
+	while (*left > 0 && n == ALLOC_OPEN_BATCH) {
+		if (read_open(a, account, open, &n, errstr, errstr_size) < 0)
+			return -1;
+		for (int i = 0; i < n && *left > 0; i++) {
+			int64_t part = open[i].open_minor < *left
+					       ? open[i].open_minor
+					       : *left;
+			if (pay(a, intent_id, open[i].no, part, errstr,
+				errstr_size) < 0)
+				return -1;
+			*left -= part;
+			r->allocated_minor += part;
+			r->invoices_count++;
+		}
+	}
+	return 0;
+}
+
+static int account_known(struct alloc *a, const char *account,
+			 bool *ret_known, char *errstr, size_t errstr_size)
+{
+	sqlite3_stmt *st = a->st[ST_ANY];
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_err(errstr, errstr_size, "alloc: account: %s",
+			sqlite3_errmsg(a->db));
+		return -1;
+	}
+	*ret_known = rc == SQLITE_ROW;
+	return 0;
+}
+
+static int credit(struct alloc *a, const char *intent_id, const char *account,
+		  int64_t amount_minor, char *errstr, size_t errstr_size)
+{
+	sqlite3_stmt *st = a->st[ST_CREDIT];
+	sqlite3_bind_text(st, 1, intent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, amount_minor);
+	return run(a, st, errstr, errstr_size);
+}
+
+/* Rule 1: the named invoice cannot take the payment. */
+static int suspend_invoice(struct alloc *a, const char *intent_id,
+			   const char *account, const char *no, bool found,
+			   int64_t amount_minor, int64_t now_ms,
+			   struct alloc_result *r, char *errstr,
+			   size_t errstr_size)
+{
+	char reason[128];
+	r->suspense_code = found ? ALLOC_REASON_INVOICE_ACCOUNT_MISMATCH
+				 : ALLOC_REASON_UNKNOWN_INVOICE;
+	snprintf(reason, sizeof(reason),
+		 found ? "invoice %s belongs to another account"
+		       : "invoice %s does not exist",
+		 no);
+	r->suspense_minor = amount_minor;
+	return suspend(a, intent_id, account, no, amount_minor,
+		       r->suspense_code, reason, now_ms, errstr, errstr_size);
+}
+
+int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
+		const char *invoice_no, int64_t amount_minor, int64_t now_ms,
+		struct alloc_result *ret, char *errstr, size_t errstr_size)
+{
+	assert(a != NULL && intent_id != NULL && account != NULL);
+	assert(amount_minor > 0 && ret != NULL);
+	struct alloc_result r = {0};
+	int64_t left = amount_minor;
+	const char *no = invoice_no != NULL ? invoice_no : "";
+
+	if (no[0] != '\0') {
+		bool found = false, same = false;
+		int64_t open_minor = 0;
+		if (find_invoice(a, no, account, &found, &same, &open_minor,
+				 errstr, errstr_size) < 0)
+			return -1;
+		if (!found || !same) {
+			if (suspend_invoice(a, intent_id, account, no, found,
+					    amount_minor, now_ms, &r, errstr,
+					    errstr_size) < 0)
+				return -1;
+			*ret = r;
+			return 0;
+		}
+		if (open_minor > 0) {
+			int64_t part = open_minor < left ? open_minor : left;
+			if (pay(a, intent_id, no, part, errstr,
+				errstr_size) < 0)
+				return -1;
+			left -= part;
+			r.allocated_minor += part;
+			r.invoices_count++;
+		}
+	}
+	if (left > 0 &&
+	    pay_oldest(a, intent_id, account, &left, &r, errstr,
+		       errstr_size) < 0)
+		return -1;
+	if (left == 0) {
+		*ret = r;
+		return 0;
+	}
+	bool known = no[0] != '\0' || r.invoices_count > 0;
+	if (!known && account_known(a, account, &known, errstr,
+				    errstr_size) < 0)
+		return -1;
+	if (known) {
+		if (credit(a, intent_id, account, left, errstr,
+			   errstr_size) < 0)
+			return -1;
+		r.credit_minor = left;
+	} else {
+		r.suspense_code = ALLOC_REASON_UNKNOWN_ACCOUNT;
+		if (suspend(a, intent_id, account, no, left,
+			    r.suspense_code, "account has no invoices",
+			    now_ms, errstr, errstr_size) < 0)
+			return -1;
+		r.suspense_minor = left;
+	}
+	*ret = r;
+	return 0;
+}

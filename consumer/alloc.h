@@ -1,0 +1,64 @@
+/* alloc — split one posted payment between the account's invoices, its
+ * account credit and suspense (schemas/ledger.md, docs/posting.md).
+ *
+ * The rules, in order:
+ *   1. A named invoice that does not exist: the whole amount to suspense,
+ *      ALLOC_REASON_UNKNOWN_INVOICE. One of another account: the whole
+ *      amount to suspense, ALLOC_REASON_INVOICE_ACCOUNT_MISMATCH. (Paying
+ *      someone else's bill, or the wrong account, is for a person to sort
+ *      out; guessing would move money to the wrong customer.)
+ *   2. A named invoice of the account: it gets up to its open amount.
+ *   3. The rest goes to the account's open invoices, oldest first
+ *      (due_on, then invoice_no), each up to its open amount.
+ *   4. Whatever is left becomes account credit (one row).
+ *   5. An account with no invoice at all (open or paid) and no named
+ *      invoice: the whole amount to suspense, ALLOC_REASON_UNKNOWN_ACCOUNT.
+ *
+ * Every allocation row is written together with the same amount added to
+ * invoices.amount_paid_minor, so the ledger's invariants hold after each
+ * call. The module only writes: the caller owns the transaction (and has
+ * already inserted the postings row the new rows refer to). */
+#ifndef TASDID_ALLOC_H
+#define TASDID_ALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+/* Suspense reason codes (suspense.reason_code; docs/posting.md). */
+#define ALLOC_REASON_UNKNOWN_ACCOUNT "unknown_account"
+#define ALLOC_REASON_UNKNOWN_INVOICE "unknown_invoice"
+#define ALLOC_REASON_INVOICE_ACCOUNT_MISMATCH "invoice_account_mismatch"
+
+struct alloc;
+
+/* How one payment was split; the parts add up to its amount. */
+struct alloc_result {
+	int64_t allocated_minor; /* to invoices */
+	int64_t credit_minor;    /* to account_credit */
+	int64_t suspense_minor;  /* to suspense */
+	int invoices_count;      /* allocation rows written */
+	const char *suspense_code; /* ALLOC_REASON_* or NULL; static */
+};
+
+/* Prepare the statements allocation needs on db (a ledger writer from
+ * ledger_db_open()). Returns 0 and *ret, owned by the caller and freed
+ * with alloc_free() before db is closed; or -1 with errstr. */
+int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
+	      size_t errstr_size);
+
+/* Split amount_minor (> 0) of the posting intent_id, paid to account,
+ * naming invoice_no ("" or NULL: none), by the rules above. Must run
+ * inside the caller's transaction, after the postings row was inserted.
+ * The strings are borrowed for the call. now_ms stamps suspense rows.
+ * Returns 0 with *ret filled, or -1 with errstr on an SQLite error (the
+ * caller then rolls back: some rows may have been written). */
+int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
+		const char *invoice_no, int64_t amount_minor, int64_t now_ms,
+		struct alloc_result *ret, char *errstr, size_t errstr_size);
+
+/* Finalize the statements and free a; NULL is fine. */
+void alloc_free(struct alloc *a);
+
+#endif

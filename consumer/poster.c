@@ -1,0 +1,274 @@
+/* poster — see poster.h. */
+#include "poster.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_db.h"
+
+enum {
+	ST_POSTING,
+	ST_OFFSET_GET,
+	ST_OFFSET_PUT,
+	ST_STATS,
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_COUNT
+};
+
+static const char *const poster_sql[ST_COUNT] = {
+	/* DO NOTHING + sqlite3_changes(): a duplicate costs one failed
+	 * key lookup, no exception path, no second statement. */
+	[ST_POSTING] =
+		"INSERT INTO postings (intent_id, idempotency_key, bank,"
+		" branch, terminal, account, invoice_no, amount_minor,"
+		" currency, paid_at, paid_at_ms, received_at_ms, posted_at_ms,"
+		" channel, kafka_topic, kafka_partition, kafka_offset)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14, ?15, ?16, ?17)"
+		" ON CONFLICT (intent_id) DO NOTHING",
+	[ST_OFFSET_GET] = "SELECT next_offset FROM kafka_offsets"
+			  " WHERE topic = ?1 AND partition = ?2",
+	[ST_OFFSET_PUT] =
+		"INSERT INTO kafka_offsets (topic, partition, next_offset,"
+		" updated_at_ms) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT (topic, partition) DO UPDATE SET"
+		" next_offset = excluded.next_offset,"
+		" updated_at_ms = excluded.updated_at_ms",
+	[ST_STATS] =
+		"INSERT INTO posting_stats (topic, partition, batches_count,"
+		" postings_count, duplicates_count, suspense_count,"
+		" updated_at_ms) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT (topic, partition) DO UPDATE SET"
+		" batches_count = batches_count + 1,"
+		" postings_count = postings_count + excluded.postings_count,"
+		" duplicates_count = duplicates_count"
+		" + excluded.duplicates_count,"
+		" suspense_count = suspense_count + excluded.suspense_count,"
+		" updated_at_ms = excluded.updated_at_ms",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+};
+
+struct poster {
+	sqlite3 *db;
+	struct alloc *alloc;
+	sqlite3_stmt *st[ST_COUNT];
+	char currency[4];
+	bool in_batch;
+};
+
+static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
+{
+	if (errstr == NULL || errstr_size == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errstr, errstr_size, fmt, ap);
+	va_end(ap);
+}
+
+int poster_open(const char *path, const char *biller_id,
+		const char *currency, unsigned ledger_flags,
+		struct poster **ret, char *errstr, size_t errstr_size)
+{
+	assert(ret != NULL && currency != NULL);
+	struct poster *p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		set_err(errstr, errstr_size, "poster: out of memory");
+		return -1;
+	}
+	snprintf(p->currency, sizeof(p->currency), "%s", currency);
+	if (ledger_db_open(path, biller_id, currency, ledger_flags, &p->db,
+			   errstr, errstr_size) < 0)
+		goto fail;
+	if (alloc_new(p->db, &p->alloc, errstr, errstr_size) < 0)
+		goto fail;
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(p->db, poster_sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &p->st[i],
+				       NULL) != SQLITE_OK) {
+			set_err(errstr, errstr_size, "%s: prepare: %s", path,
+				sqlite3_errmsg(p->db));
+			goto fail;
+		}
+	}
+	*ret = p;
+	return 0;
+fail:
+	poster_close(p);
+	return -1;
+}
+
+sqlite3 *poster_db(struct poster *p)
+{
+	assert(p != NULL);
+	return p->db;
+}
+
+void poster_rollback(struct poster *p)
+{
+	assert(p != NULL);
+	if (!sqlite3_get_autocommit(p->db))
+		sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+	p->in_batch = false;
+}
+
+void poster_close(struct poster *p)
+{
+	if (p == NULL)
+		return;
+	if (p->db != NULL)
+		poster_rollback(p);
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(p->st[i]);
+	alloc_free(p->alloc);
+	sqlite3_close(p->db);
+	free(p);
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int run(struct poster *p, sqlite3_stmt *st, char *errstr,
+	       size_t errstr_size)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		set_err(errstr, errstr_size, "%s: %s", sqlite3_sql(st),
+			sqlite3_errmsg(p->db));
+		return -1;
+	}
+	return 0;
+}
+
+int poster_next_offset(struct poster *p, const char *topic,
+		       int32_t partition, int64_t *ret_offset, char *errstr,
+		       size_t errstr_size)
+{
+	assert(p != NULL && topic != NULL && partition >= 0);
+	sqlite3_stmt *st = p->st[ST_OFFSET_GET];
+	sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, partition);
+	int rc = sqlite3_step(st);
+	int64_t off = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_err(errstr, errstr_size, "kafka_offsets: %s",
+			sqlite3_errmsg(p->db));
+		return -1;
+	}
+	*ret_offset = off;
+	return 0;
+}
+
+int poster_begin(struct poster *p, char *errstr, size_t errstr_size)
+{
+	assert(p != NULL && !p->in_batch);
+	if (run(p, p->st[ST_BEGIN], errstr, errstr_size) < 0)
+		return -1;
+	p->in_batch = true;
+	return 0;
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s[0] != '\0')
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Insert the postings row; *ret_inserted false means a duplicate. */
+static int insert_posting(struct poster *p, const struct intent *in,
+			  const char *topic, int32_t partition,
+			  int64_t offset, int64_t now_ms, bool *ret_inserted,
+			  char *errstr, size_t errstr_size)
+{
+	sqlite3_stmt *st = p->st[ST_POSTING];
+	sqlite3_bind_text(st, 1, in->intent_id, INTENT_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, in->idempotency_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, in->bank, -1, SQLITE_STATIC);
+	bind_opt_text(st, 4, in->branch);
+	sqlite3_bind_text(st, 5, in->terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, in->account, -1, SQLITE_STATIC);
+	bind_opt_text(st, 7, in->invoice);
+	sqlite3_bind_int64(st, 8, in->amount_minor);
+	sqlite3_bind_text(st, 9, in->currency, 3, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, in->paid_at, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, in->paid_at_ms);
+	sqlite3_bind_int64(st, 12, in->received_at_ms);
+	sqlite3_bind_int64(st, 13, now_ms);
+	sqlite3_bind_text(st, 14, intent_channel_name(in->channel), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 16, partition);
+	sqlite3_bind_int64(st, 17, offset);
+	if (run(p, st, errstr, errstr_size) < 0)
+		return -1;
+	*ret_inserted = sqlite3_changes(p->db) == 1;
+	return 0;
+}
+
+int poster_post(struct poster *p, const struct intent *in, const char *topic,
+		int32_t partition, int64_t offset, int64_t now_ms,
+		struct poster_outcome *ret, char *errstr, size_t errstr_size)
+{
+	assert(p != NULL && p->in_batch && in != NULL && ret != NULL);
+	assert(strlen(in->intent_id) == INTENT_ID_LEN);
+	assert(strcmp(in->currency, p->currency) == 0);
+	assert(in->amount_minor > 0 && partition >= 0 && offset >= 0);
+	struct poster_outcome o = {0};
+	bool inserted = false;
+
+	if (insert_posting(p, in, topic, partition, offset, now_ms,
+			   &inserted, errstr, errstr_size) < 0)
+		return -1;
+	o.duplicate = !inserted;
+	if (inserted &&
+	    alloc_apply(p->alloc, in->intent_id, in->account, in->invoice,
+			in->amount_minor, now_ms, &o.split, errstr,
+			errstr_size) < 0)
+		return -1;
+	*ret = o;
+	return 0;
+}
+
+int poster_advance(struct poster *p, const char *topic, int32_t partition,
+		   int64_t next_offset, const struct poster_counts *counts,
+		   int64_t now_ms, char *errstr, size_t errstr_size)
+{
+	assert(p != NULL && p->in_batch && topic != NULL && counts != NULL);
+	assert(partition >= 0 && next_offset >= 0);
+	sqlite3_stmt *st = p->st[ST_OFFSET_PUT];
+	sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, partition);
+	sqlite3_bind_int64(st, 3, next_offset);
+	sqlite3_bind_int64(st, 4, now_ms);
+	if (run(p, st, errstr, errstr_size) < 0)
+		return -1;
+	st = p->st[ST_STATS];
+	sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, partition);
+	sqlite3_bind_int64(st, 3, counts->postings_count);
+	sqlite3_bind_int64(st, 4, counts->duplicates_count);
+	sqlite3_bind_int64(st, 5, counts->suspense_count);
+	sqlite3_bind_int64(st, 6, now_ms);
+	return run(p, st, errstr, errstr_size);
+}
+
+int poster_commit(struct poster *p, char *errstr, size_t errstr_size)
+{
+	assert(p != NULL && p->in_batch);
+	if (run(p, p->st[ST_COMMIT], errstr, errstr_size) < 0) {
+		poster_rollback(p);
+		return -1;
+	}
+	p->in_batch = false;
+	return 0;
+}

@@ -1,0 +1,149 @@
+/* Tests for alloc through poster: every allocation rule of alloc.h on a
+ * fresh ledger, the exact split, the invoices' paid amounts afterwards and
+ * the balance check. */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../consumer/alloc.h"
+#include "intent.h"
+#include "ledger_db.h"
+#include "../consumer/poster.h"
+#include "post-testutil.h"
+
+START_TEST(test_rules)
+{
+	/* Invoices of every case: ACC-1 owes A (older) and B, ACC-2 owes C. */
+	static const struct {
+		const char *name;
+		const char *account, *invoice;
+		int64_t amount_minor;
+		int64_t allocated, credit, suspense;
+		int invoices;
+		const char *code;
+		int64_t paid_a, paid_b, paid_c;
+	} cases[] = {
+		/* refusals first */
+		{"unknown account", "ACC-9", "", 5000, 0, 0, 5000, 0,
+		 ALLOC_REASON_UNKNOWN_ACCOUNT, 0, 0, 0},
+		{"unknown invoice", "ACC-1", "INV-Z", 5000, 0, 0, 5000, 0,
+		 ALLOC_REASON_UNKNOWN_INVOICE, 0, 0, 0},
+		{"unknown invoice, unknown account", "ACC-9", "INV-Z", 700, 0,
+		 0, 700, 0, ALLOC_REASON_UNKNOWN_INVOICE, 0, 0, 0},
+		{"invoice of another account", "ACC-1", "INV-C", 5000, 0, 0,
+		 5000, 0, ALLOC_REASON_INVOICE_ACCOUNT_MISMATCH, 0, 0, 0},
+		/* applied */
+		{"exact", "ACC-2", "INV-C", 5000, 5000, 0, 0, 1, NULL, 0, 0,
+		 5000},
+		{"partial, named newer invoice", "ACC-1", "INV-B", 7000, 7000,
+		 0, 0, 1, NULL, 0, 7000, 0},
+		{"oldest first", "ACC-1", "", 12000, 12000, 0, 0, 2, NULL,
+		 10000, 2000, 0},
+		{"partial oldest", "ACC-1", "", 1, 1, 0, 0, 1, NULL, 1, 0, 0},
+		{"over", "ACC-2", "", 8000, 5000, 3000, 0, 1, NULL, 0, 0,
+		 5000},
+		{"named, then oldest", "ACC-1", "INV-B", 25000, 25000, 0, 0, 2,
+		 NULL, 5000, 20000, 0},
+		{"over everything", "ACC-1", "INV-A", 40000, 30000, 10000, 0,
+		 2, NULL, 10000, 20000, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tu_ledger L;
+		tu_ledger_open(&L);
+		tu_invoice(L.db, "INV-A", "ACC-1", "2026-10-31", 10000);
+		tu_invoice(L.db, "INV-B", "ACC-1", "2026-11-30", 20000);
+		tu_invoice(L.db, "INV-C", "ACC-2", "2026-11-30", 5000);
+		struct intent in;
+		tu_intent(&in, 1, cases[i].account, cases[i].invoice,
+			  cases[i].amount_minor);
+		struct poster_outcome o;
+		tu_post_one(&L, &in, 0, &o);
+		ck_assert_msg(!o.duplicate, "%s", cases[i].name);
+		ck_assert_int_eq(o.split.allocated_minor, cases[i].allocated);
+		ck_assert_int_eq(o.split.credit_minor, cases[i].credit);
+		ck_assert_int_eq(o.split.suspense_minor, cases[i].suspense);
+		ck_assert_int_eq(o.split.invoices_count, cases[i].invoices);
+		if (cases[i].code == NULL)
+			ck_assert_ptr_null(o.split.suspense_code);
+		else
+			ck_assert_str_eq(o.split.suspense_code, cases[i].code);
+		ck_assert_int_eq(tu_paid(L.db, "INV-A"), cases[i].paid_a);
+		ck_assert_int_eq(tu_paid(L.db, "INV-B"), cases[i].paid_b);
+		ck_assert_int_eq(tu_paid(L.db, "INV-C"), cases[i].paid_c);
+		ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM suspense"),
+				 cases[i].code != NULL);
+		tu_assert_balanced(L.db, 1, cases[i].amount_minor);
+		tu_ledger_close(&L);
+	}
+}
+END_TEST
+
+/* An account whose invoices are all paid is known: more money is credit,
+ * not suspense. */
+START_TEST(test_paid_up_account_gets_credit)
+{
+	struct tu_ledger L;
+	tu_ledger_open(&L);
+	tu_invoice(L.db, "INV-C", "ACC-2", "2026-11-30", 5000);
+	struct intent a, b;
+	struct poster_outcome o;
+	tu_intent(&a, 1, "ACC-2", "", 5000);
+	tu_intent(&b, 2, "ACC-2", "", 1200);
+	tu_post_one(&L, &a, 0, &o);
+	ck_assert_int_eq(o.split.allocated_minor, 5000);
+	tu_post_one(&L, &b, 1, &o);
+	ck_assert_int_eq(o.split.allocated_minor, 0);
+	ck_assert_int_eq(o.split.credit_minor, 1200);
+	ck_assert_ptr_null(o.split.suspense_code);
+	tu_assert_balanced(L.db, 2, 6200);
+	tu_ledger_close(&L);
+}
+END_TEST
+
+/* More open invoices than one query reads (ALLOC_OPEN_BATCH = 32): all are
+ * paid, oldest first, and the rest is credit. */
+START_TEST(test_many_open_invoices)
+{
+	struct tu_ledger L;
+	tu_ledger_open(&L);
+	char no[32], due[16];
+	for (int i = 0; i < 70; i++) {
+		snprintf(no, sizeof(no), "INV-%03d", i);
+		snprintf(due, sizeof(due), "2026-%02d-%02d", 1 + i / 28,
+			 1 + i % 28);
+		tu_invoice(L.db, no, "ACC-1", due, 100);
+	}
+	struct intent in;
+	struct poster_outcome o;
+	tu_intent(&in, 1, "ACC-1", "", 6950);
+	tu_post_one(&L, &in, 0, &o);
+	ck_assert_int_eq(o.split.allocated_minor, 6950);
+	ck_assert_int_eq(o.split.invoices_count, 70);
+	ck_assert_int_eq(tu_paid(L.db, "INV-068"), 100);
+	ck_assert_int_eq(tu_paid(L.db, "INV-069"), 50);
+	tu_intent(&in, 2, "ACC-1", "", 80);
+	tu_post_one(&L, &in, 1, &o);
+	ck_assert_int_eq(o.split.allocated_minor, 50);
+	ck_assert_int_eq(o.split.credit_minor, 30);
+	tu_assert_balanced(L.db, 2, 7030);
+	tu_ledger_close(&L);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("alloc");
+	TCase *tc = tcase_create("rules");
+	tcase_add_test(tc, test_rules);
+	tcase_add_test(tc, test_paid_up_account_gets_credit);
+	tcase_add_test(tc, test_many_open_invoices);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

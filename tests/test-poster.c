@@ -1,0 +1,196 @@
+/* Tests for poster: duplicates absorbed and counted, offsets stored with
+ * the postings and read back after reopening, a rolled-back batch leaves
+ * nothing, offsets never go back, and the balance after a mixed batch. */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "../consumer/poster.h"
+#include "post-testutil.h"
+
+/* A batch of 5 messages: intents 1, 2, 1 again, 3, 2 again; then a second
+ * batch re-sending intent 3 (a terminal retry that reached Kafka twice). */
+START_TEST(test_duplicates_counted_not_posted)
+{
+	struct tu_ledger L;
+	char err[512] = "";
+	tu_ledger_open(&L);
+	tu_invoice(L.db, "INV-A", "ACC-1", "2026-10-31", 100000);
+	struct intent in[3];
+	for (int i = 0; i < 3; i++)
+		tu_intent(&in[i], i + 1, "ACC-1", "", 1000 * (i + 1));
+	static const int order[] = {0, 1, 0, 2, 1};
+	struct poster_counts c = {0};
+	ck_assert_int_eq(poster_begin(L.p, err, sizeof(err)), 0);
+	for (int k = 0; k < 5; k++) {
+		struct poster_outcome o;
+		ck_assert_msg(poster_post(L.p, &in[order[k]], TU_TOPIC, 3, 10 + k,
+					  1, &o, err, sizeof(err)) == 0,
+			      "%s", err);
+		ck_assert_int_eq(o.duplicate, k == 2 || k == 4);
+		c.postings_count += !o.duplicate;
+		c.duplicates_count += o.duplicate;
+	}
+	ck_assert_int_eq(poster_advance(L.p, TU_TOPIC, 3, 15, &c, 1, err,
+					sizeof(err)), 0);
+	ck_assert_int_eq(poster_commit(L.p, err, sizeof(err)), 0);
+
+	struct poster_outcome o;
+	ck_assert_int_eq(poster_begin(L.p, err, sizeof(err)), 0);
+	ck_assert_int_eq(poster_post(L.p, &in[2], TU_TOPIC, 3, 15, 1, &o, err,
+				     sizeof(err)), 0);
+	ck_assert(o.duplicate);
+	struct poster_counts c2 = {.duplicates_count = 1};
+	ck_assert_int_eq(poster_advance(L.p, TU_TOPIC, 3, 16, &c2, 1, err,
+					sizeof(err)), 0);
+	ck_assert_int_eq(poster_commit(L.p, err, sizeof(err)), 0);
+
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM postings"), 3);
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM allocations"), 3);
+	ck_assert_int_eq(tu_paid(L.db, "INV-A"), 6000);
+	ck_assert_int_eq(tu_count(L.db, "SELECT batches_count FROM "
+				  "posting_stats WHERE partition = 3"), 2);
+	ck_assert_int_eq(tu_count(L.db, "SELECT postings_count FROM "
+				  "posting_stats WHERE partition = 3"), 3);
+	ck_assert_int_eq(tu_count(L.db, "SELECT duplicates_count FROM "
+				  "posting_stats WHERE partition = 3"), 3);
+	tu_assert_balanced(L.db, 3, 6000);
+	tu_ledger_close(&L);
+}
+END_TEST
+
+START_TEST(test_offsets_stored_and_resumed)
+{
+	struct tu_ledger L;
+	char err[512] = "";
+	int64_t off = 0;
+	tu_ledger_open(&L);
+	ck_assert_int_eq(poster_next_offset(L.p, TU_TOPIC, 0, &off, err,
+					    sizeof(err)), 0);
+	ck_assert_int_eq(off, -1); /* a new ledger has none */
+
+	struct intent in;
+	struct poster_outcome o;
+	tu_intent(&in, 1, "ACC-9", "", 500);
+	tu_post_one(&L, &in, 41, &o); /* partition 0, next = 42 */
+	struct poster_counts none = {0};
+	ck_assert_int_eq(poster_begin(L.p, err, sizeof(err)), 0);
+	ck_assert_int_eq(poster_advance(L.p, TU_TOPIC, 7, 1000, &none, 1, err,
+					sizeof(err)), 0);
+	ck_assert_int_eq(poster_commit(L.p, err, sizeof(err)), 0);
+
+	tu_ledger_reopen(&L);
+	ck_assert_int_eq(poster_next_offset(L.p, TU_TOPIC, 0, &off, err,
+					    sizeof(err)), 0);
+	ck_assert_int_eq(off, 42);
+	ck_assert_int_eq(poster_next_offset(L.p, TU_TOPIC, 7, &off, err,
+					    sizeof(err)), 0);
+	ck_assert_int_eq(off, 1000);
+	ck_assert_int_eq(poster_next_offset(L.p, "other", 0, &off, err,
+					    sizeof(err)), 0);
+	ck_assert_int_eq(off, -1);
+
+	/* Backwards is refused by the schema, and the batch rolls back. */
+	ck_assert_int_eq(poster_begin(L.p, err, sizeof(err)), 0);
+	ck_assert_int_eq(poster_advance(L.p, TU_TOPIC, 7, 999, &none, 1, err,
+					sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "may not go back"));
+	poster_rollback(L.p);
+	ck_assert_int_eq(poster_next_offset(L.p, TU_TOPIC, 7, &off, err,
+					    sizeof(err)), 0);
+	ck_assert_int_eq(off, 1000);
+	tu_ledger_close(&L);
+}
+END_TEST
+
+/* An abandoned batch (SIGTERM mid-batch, a failed statement) leaves no
+ * posting, allocation, offset or counter behind. */
+START_TEST(test_rollback_leaves_nothing)
+{
+	struct tu_ledger L;
+	char err[512] = "";
+	tu_ledger_open(&L);
+	tu_invoice(L.db, "INV-A", "ACC-1", "2026-10-31", 100000);
+	struct intent in;
+	struct poster_outcome o;
+	struct poster_counts c = {.postings_count = 1};
+	tu_intent(&in, 1, "ACC-1", "INV-A", 700);
+	ck_assert_int_eq(poster_begin(L.p, err, sizeof(err)), 0);
+	ck_assert_int_eq(poster_post(L.p, &in, TU_TOPIC, 0, 0, 1, &o, err,
+				     sizeof(err)), 0);
+	ck_assert_int_eq(poster_advance(L.p, TU_TOPIC, 0, 1, &c, 1, err,
+					sizeof(err)), 0);
+	poster_rollback(L.p);
+	tu_ledger_reopen(&L);
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM postings"), 0);
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM allocations"), 0);
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM kafka_offsets"), 0);
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM posting_stats"), 0);
+	ck_assert_int_eq(tu_paid(L.db, "INV-A"), 0);
+	/* and the same intent posts normally afterwards */
+	tu_post_one(&L, &in, 0, &o);
+	ck_assert(!o.duplicate);
+	tu_assert_balanced(L.db, 1, 700);
+	tu_ledger_close(&L);
+}
+END_TEST
+
+/* 1000 intents over 50 accounts (half without invoices), some naming
+ * invoices, some of other accounts: the ledger balances exactly. */
+START_TEST(test_balance_after_mixed_batch)
+{
+	struct tu_ledger L;
+	char err[512] = "";
+	char no[32], acc[32];
+	tu_ledger_open(&L);
+	for (int a = 0; a < 25; a++) {
+		snprintf(acc, sizeof(acc), "ACC-%d", a);
+		for (int k = 0; k < 3; k++) {
+			snprintf(no, sizeof(no), "INV-%d-%d", a, k);
+			tu_invoice(L.db, no, acc, k == 0 ? "2026-09-30"
+							 : "2026-10-31",
+				   3000 + 1000 * k);
+		}
+	}
+	int64_t total = 0;
+	struct poster_counts c = {0};
+	ck_assert_int_eq(poster_begin(L.p, err, sizeof(err)), 0);
+	for (int i = 0; i < 1000; i++) {
+		struct intent in;
+		struct poster_outcome o;
+		snprintf(acc, sizeof(acc), "ACC-%d", i % 50);
+		snprintf(no, sizeof(no), "INV-%d-%d", (i * 7) % 30, i % 3);
+		tu_intent(&in, i, acc, i % 4 == 0 ? no : "", 1 + (i * 37) % 2500);
+		ck_assert_int_eq(poster_post(L.p, &in, TU_TOPIC, 0, i, 1, &o,
+					     err, sizeof(err)), 0);
+		total += in.amount_minor;
+		c.postings_count++;
+		c.suspense_count += o.split.suspense_code != NULL;
+	}
+	ck_assert_int_eq(poster_advance(L.p, TU_TOPIC, 0, 1000, &c, 1, err,
+					sizeof(err)), 0);
+	ck_assert_int_eq(poster_commit(L.p, err, sizeof(err)), 0);
+	tu_assert_balanced(L.db, 1000, total);
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM suspense"),
+			 c.suspense_count);
+	ck_assert_int_gt(c.suspense_count, 0);
+	ck_assert_int_gt(tu_count(L.db, "SELECT count(*) FROM account_credit"), 0);
+	tu_ledger_close(&L);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("poster");
+	TCase *tc = tcase_create("poster");
+	tcase_add_test(tc, test_duplicates_counted_not_posted);
+	tcase_add_test(tc, test_offsets_stored_and_resumed);
+	tcase_add_test(tc, test_rollback_leaves_nothing);
+	tcase_add_test(tc, test_balance_after_mixed_batch);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
