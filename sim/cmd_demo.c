@@ -51,6 +51,7 @@
 
 struct demo_opts {
 	const char *dir;
+	const char *json_path;  /* the summary as JSON too, or NULL */
 	uint64_t seed;
 	int banks, terminals_per_bank, accounts;
 	int64_t count;          /* intents of the rush */
@@ -218,11 +219,23 @@ static int start_services(struct demo *d)
 
 	char *post_argv[] = {"post", "-c", d->ini, "-b", d->bootstrap, NULL};
 	d->post = proc_spawn_self(post_argv, dpath(d, "post.log"), err, sizeof(err));
-	if (d->post < 0 || !proc_wait_file(d->post_stats, DEMO_START_TIMEOUT_MS)) {
-		log_error("the posting consumer did not start (see %s/post.log)", d->o.dir);
+	/* Wait for the group join (the mock cluster's first join takes about
+	 * 3 s), so the rush meets a consumer that is already posting. */
+	size_t assigned = 0;
+	int64_t deadline = time_mono_ms() + DEMO_START_TIMEOUT_MS;
+	while (d->post > 0 && assigned == 0 && time_mono_ms() < deadline) {
+		json_t *st = json_load_file(d->post_stats, 0, NULL);
+		assigned = json_array_size(json_object_get(st, "partitions"));
+		json_decref(st);
+		if (assigned == 0)
+			usleep(50 * 1000);
+	}
+	if (assigned == 0) {
+		log_error("the posting consumer did not join (see %s/post.log)", d->o.dir);
 		return -1;
 	}
-	say("  posting consumer  running (stats in %s)", d->post_stats);
+	say("  posting consumer  %zu partitions assigned (stats in %s)", assigned,
+	    d->post_stats);
 	return 0;
 }
 
@@ -595,12 +608,48 @@ static void print_summary(struct demo *d, const struct ledger_tally *t,
 	    "logs: %s/*.log", d->o.dir, d->o.dir);
 }
 
+/* The summary's figures for scripts and the end-to-end test. */
+static int write_summary_json(struct demo *d, const struct ledger_tally *t,
+			      const struct bankgen_planted *planted,
+			      const struct settle_totals *s)
+{
+	const struct load_result *a = &d->single, *b = &d->batch, *r = &d->again;
+	json_t *o = json_pack(
+		"{sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI sO}",
+		"intents_sent", (json_int_t)(a->intents_generated + b->intents_generated),
+		"accepted", (json_int_t)(a->intents_accepted + b->intents_accepted),
+		"rejected", (json_int_t)(a->intents_rejected + b->intents_rejected),
+		"given_up", (json_int_t)(a->intents_gave_up + b->intents_gave_up),
+		"shed_503", (json_int_t)(a->responses_503 + b->responses_503),
+		"retried", (json_int_t)(a->retries + b->retries),
+		"resent", (json_int_t)r->intents_generated,
+		"resent_accepted", (json_int_t)r->intents_accepted,
+		"postings", (json_int_t)t->postings,
+		"suspense", (json_int_t)t->suspense,
+		"duplicates_absorbed", (json_int_t)t->duplicates,
+		"accepted_distinct", (json_int_t)t->accepted_distinct,
+		"lost", (json_int_t)(t->accepted_distinct - t->accepted_found),
+		"planted", (json_int_t)(planted->missing_lines + planted->wrong_amounts +
+					 planted->phantom_lines),
+		"found_ledger_only", (json_int_t)s->ledger_only,
+		"found_amount_mismatch", (json_int_t)s->amount_mismatch,
+		"found_bank_only", (json_int_t)s->bank_only,
+		"found_other", (json_int_t)s->other,
+		"grace_rows", (json_int_t)s->grace_rows,
+		"grace_by_reason", s->by_reason);
+	if (o == NULL)
+		return -1;
+	int rc = json_dump_file(o, d->o.json_path, JSON_SORT_KEYS | JSON_INDENT(2));
+	json_decref(o);
+	return rc;
+}
+
 static void demo_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: tasdid demo [--dir DIR] [--seed N] [--count N] [--banks N]\n"
 		"                   [--terminals N] [--accounts N] [--connections N]\n"
-		"                   [--resend N] [--outage-ms MS]\n"
+		"                   [--resend N] [--outage-ms MS] [--json FILE]\n"
 		"\n"
 		"Runs a whole day end to end on the embedded broker (librdkafka's mock\n"
 		"cluster: IN MEMORY ONLY, for trying and testing): the intake and the\n"
@@ -617,6 +666,7 @@ static void demo_usage(FILE *out)
 		"  --connections N  connections of the single-intent terminals (default 64)\n"
 		"  --resend N       payments re-sent after a lost answer (default 500)\n"
 		"  --outage-ms MS   longest broker outage (default 4000)\n"
+		"  --json FILE      also write the summary's figures as JSON\n"
 		"\n"
 		"Exit status 0 when no accepted intent was lost and the settlement\n"
 		"found exactly the planted discrepancies; 1 otherwise.\n",
@@ -635,6 +685,7 @@ static int parse_demo_opts(int argc, char **argv, struct demo_opts *o)
 		{"connections", required_argument, NULL, 'C'},
 		{"resend", required_argument, NULL, 'r'},
 		{"outage-ms", required_argument, NULL, 'o'},
+		{"json", required_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -645,8 +696,8 @@ static int parse_demo_opts(int argc, char **argv, struct demo_opts *o)
 			demo_usage(stdout);
 			return 0;
 		}
-		if (c == 'D') {
-			o->dir = optarg;
+		if (c == 'D' || c == 'J') {
+			*(c == 'D' ? &o->dir : &o->json_path) = optarg;
 			continue;
 		}
 		if (c == '?' || c == ':') {
@@ -762,6 +813,8 @@ int cmd_demo(int argc, char **argv)
 
 	tally_ledgers(d, cfg, &t, true);
 	print_summary(d, &t, &planted, &s, time_mono_ms() - t0);
+	if (d->o.json_path != NULL && write_summary_json(d, &t, &planted, &s) < 0)
+		log_error("cannot write %s", d->o.json_path);
 	int64_t planted_total = planted.missing_lines + planted.wrong_amounts + planted.phantom_lines;
 	bool ok = t.accepted_found == t.accepted_distinct && s.exit_codes_bad == 0 &&
 		  s.ledger_only == planted.missing_lines &&

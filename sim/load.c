@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "errstr.h"
@@ -84,7 +85,9 @@ struct run {
 
 static int64_t now_us(void)
 {
-	return time_mono_ms() * 1000; /* ms resolution is enough for p99s in ms */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* The intent a pending item stands for: the same bytes every attempt. */
