@@ -437,6 +437,13 @@ static int rule_key(struct run *u, const struct line_ref *lr)
 	sqlite3_bind_text(u->by_key, 1, bank->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(u->by_key, 2, lr->l->terminal, -1, SQLITE_STATIC);
 	sqlite3_bind_text(u->by_key, 3, lr->l->idempotency_key, -1, SQLITE_STATIC);
+	char lo[INTENT_ID_LEN + 1], hi[INTENT_ID_LEN + 1];
+	int64_t lo_ms = lr->l->paid_at_ms - u->r->match_window_ms;
+	id_prefix(lo_ms > 0 ? lo_ms : 0, lo);
+	/* + 1 ms: the prefix bound is exclusive, the window inclusive. */
+	id_prefix(lr->l->paid_at_ms + u->r->match_window_ms + 1, hi);
+	sqlite3_bind_text(u->by_key, 4, lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(u->by_key, 5, hi, -1, SQLITE_TRANSIENT);
 	char best[INTENT_ID_LEN + 1] = "";
 	int64_t best_diff = INT64_MAX, best_amount = 0;
 	int rc;
@@ -631,9 +638,13 @@ int recon_run_biller(struct recon *r, int biller, sqlite3 *db,
 	}
 	if (sqlite3_prepare_v2(db, "SELECT amount_minor FROM postings "
 			       "WHERE intent_id = ?1", -1, &u.by_id, NULL) != SQLITE_OK ||
+	    /* The match window as an intent_id range (ids start with paid_at):
+	     * a primary-key range scan, no (bank, terminal, key) index needed
+	     * (the ledger has none: it would slow every posting). */
 	    sqlite3_prepare_v2(db, "SELECT intent_id, amount_minor, paid_at_ms "
-			       "FROM postings WHERE bank = ?1 AND terminal = ?2 "
-			       "AND idempotency_key = ?3 ORDER BY intent_id",
+			       "FROM postings WHERE intent_id >= ?4 AND intent_id < ?5 "
+			       "AND bank = ?1 AND terminal = ?2 AND idempotency_key = ?3 "
+			       "ORDER BY intent_id",
 			       -1, &u.by_key, NULL) != SQLITE_OK) {
 		sql_fail(&u, "prepare");
 		goto out;
