@@ -47,7 +47,9 @@ static void run(const char *json, size_t len, enum intent_origin origin)
 	struct intent_error err;
 	memset(&err, 0, sizeof(err));
 	if (intent_decode(json, len, origin, &in, &err) < 0) {
-		FUZZ_CHECK(err.field[0] != '\0' && err.reason[0] != '\0');
+		/* The field is "" only for an unknown field of that name
+		 * (tests/test-intent.c). */
+		FUZZ_CHECK(err.reason[0] != '\0');
 		check_printable(err.field, sizeof(err.field));
 		check_printable(err.reason, sizeof(err.reason));
 		return;
