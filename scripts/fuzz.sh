@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh TARGET|all SECONDS — fuzz one target (or each in turn)
 # for SECONDS, niced, then merge what is new into tests/fuzz/corpus/TARGET/.
+# scripts/fuzz.sh --minimise TARGET|all — shrink the committed corpus.
 #
 # Builds build-fuzz (clang, libFuzzer, ASan+UBSan) if needed. New inputs go
 # to a scratch directory first; `-merge=1` then copies into the committed
@@ -19,7 +20,8 @@ jobs=${FUZZ_JOBS:-1}
 max_len=${FUZZ_MAX_LEN:-4096}
 
 usage() {
-	echo "usage: $0 TARGET|all SECONDS" >&2
+	echo "usage: $0 TARGET|all SECONDS    (fuzz, then merge into the corpus)" >&2
+	echo "       $0 --minimise TARGET|all (shrink the committed corpus)" >&2
 	echo "targets: $(targets | tr '\n' ' ')" >&2
 	exit 2
 }
@@ -33,9 +35,17 @@ targets() {
 	done
 }
 
-[ $# -eq 2 ] || usage
-what=$1
-seconds=$2
+minimise=0
+if [ "${1:-}" = --minimise ]; then
+	[ $# -eq 2 ] || usage
+	minimise=1
+	what=$2
+	seconds=1
+else
+	[ $# -eq 2 ] || usage
+	what=$1
+	seconds=$2
+fi
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || usage
 if [ "$what" = all ]; then
 	list=$(targets)
@@ -53,7 +63,33 @@ nice -n 19 ninja -C "$build" -j2 $(for t in $list; do echo "fuzz/fuzz-$t"; done)
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Rebuild a corpus from its named files (seed-*, crash-*, regress-*: always
+# kept) plus those of the others that still add a coverage edge.
+minimise_corpus() {
+	local t=$1 corpus=$root/tests/fuzz/corpus/$1 tmp
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/tasdid-fuzz-min-$t.XXXXXX")
+	mkdir "$tmp/keep" "$tmp/rest"
+	find "$corpus" -maxdepth 1 -type f \( -name 'seed-*' -o -name 'crash-*' \
+		-o -name 'regress-*' \) -exec cp {} "$tmp/keep/" \;
+	find "$corpus" -maxdepth 1 -type f ! -name 'seed-*' ! -name 'crash-*' \
+		! -name 'regress-*' -exec cp {} "$tmp/rest/" \;
+	# -use_counters=0: keep a file only for a new edge, not for a new hit
+	# count of a known one; this halves the corpus and keeps every edge.
+	nice -n 19 "$build/fuzz/fuzz-$t" -merge=1 -use_counters=0 \
+		-max_len="$max_len" "$tmp/keep" "$tmp/rest" 2>"$tmp/merge.log" || return 1
+	find "$corpus" -maxdepth 1 -type f -delete
+	cp "$tmp/keep"/* "$corpus/"
+	echo "== $t: $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB" >&2
+	rm -rf "$tmp"
+}
+
 rc=0
+if [ $minimise = 1 ]; then
+	for t in $list; do
+		minimise_corpus "$t" || rc=1
+	done
+	exit $rc
+fi
 for t in $list; do
 	corpus=$root/tests/fuzz/corpus/$t
 	work=$(mktemp -d "${TMPDIR:-/tmp}/tasdid-fuzz-$t.XXXXXX")
