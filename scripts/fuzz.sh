@@ -112,8 +112,9 @@ for t in $list; do
 		rc=1
 		continue
 	fi
-	# Keep what adds coverage to the committed corpus.
-	nice -n 19 "$build/fuzz/fuzz-$t" -merge=1 -max_len="$max_len" \
+	# Keep what adds a coverage edge to the committed corpus (as
+	# --minimise does; new hit counts alone would only grow it).
+	nice -n 19 "$build/fuzz/fuzz-$t" -merge=1 -use_counters=0 -max_len="$max_len" \
 		"$corpus" "$work/new" 2>"$work/merge.log" || rc=1
 	grep -E 'MERGE-OUTER: [0-9]+ new files' "$work/merge.log" >&2 || true
 	[ "${FUZZ_KEEP:-0}" = 1 ] || rm -rf "$work"
