@@ -133,10 +133,11 @@ static void end_section(struct parse *p);
 static void reader_section(struct parse *p, const char *line, size_t len)
 {
 	size_t i = 0;
-	while (i < len && (line[i] == ' ' || line[i] == '\t'))
-		i++;
 	if (p->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-		i += 3; /* UTF-8 BOM, which libinih skips too */
+		i += 3; /* UTF-8 BOM, which libinih skips too, before blanks */
+	/* libinih's blanks are isspace()'s in the C locale, \v and \f too. */
+	while (i < len && line[i] != '\0' && strchr(" \t\v\f\r", line[i]) != NULL)
+		i++;
 	if (i == len || line[i] != '[')
 		return;
 	const char *close = memchr(line + i, ']', len - i);
@@ -477,15 +478,23 @@ static void biller_key(struct parse *p, struct config_biller *b,
 	}
 }
 
-static int handler(void *user, const char *section, const char *key,
+static int handler(void *user, const char *ini_section, const char *key,
 		   const char *value)
 {
 	struct parse *p = user;
 	struct config *cfg = p->cfg;
 	if (p->error_line != 0)
 		return 0;
-	/* The reader opened the section on its header line. */
-	assert(strcmp(section, p->section) == 0);
+	/* The reader opened the section on its header line, and its name is
+	 * the one that counts: libinih cuts section names to 49 bytes (its
+	 * MAX_SECTION), shorter than "[terminal BANK/ID]" may be. A name that
+	 * is not even a prefix of ours means the two disagree on what a
+	 * header is: refuse, never guess (fuzz-config found both). */
+	const char *section = p->section;
+	if (strncmp(ini_section, section, strlen(ini_section)) != 0) {
+		parse_fail(p, "syntax error: section header not understood");
+		return 0;
+	}
 	switch (p->kind) {
 	case SEC_KAFKA:
 		add_entry(p, &cfg->kafka, &cfg->kafka_count, &cfg->kafka_cap,

@@ -98,6 +98,10 @@ static int fail(struct intent_error *err, const char *field, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
 	va_end(ap);
+	/* The reason may quote the input too (jansson's "near '...'"). */
+	for (char *r = err->reason; *r != '\0'; r++)
+		if ((unsigned char)*r < 0x20 || (unsigned char)*r >= 0x7f)
+			*r = '?';
 	return -1;
 }
 

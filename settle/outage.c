@@ -157,11 +157,19 @@ int outage_read_file(struct outage_list *ol, const char *path, char *errstr,
 		snprintf(errstr, errstr_size, "%s:0: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
+	int rc = outage_read_stream(ol, f, path, errstr, errstr_size);
+	fclose(f);
+	return rc;
+}
+
+int outage_read_stream(struct outage_list *ol, FILE *f, const char *path,
+		       char *errstr, size_t errstr_size)
+{
+	assert(ol != NULL && f != NULL && path != NULL);
 	struct ofile *o = calloc(1, sizeof(*o));
 	struct csv_parser p;
 	int rc = -1;
 	if (o == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-		fclose(f);
 		free(o);
 		snprintf(errstr, errstr_size, "%s:0: out of memory", path);
 		return -1;
@@ -195,7 +203,6 @@ int outage_read_file(struct outage_list *ol, const char *path, char *errstr,
 	rc = 0;
 out:
 	csv_free(&p);
-	fclose(f);
 	free(o);
 	return rc;
 }
@@ -261,11 +268,22 @@ int outage_read_events(struct outage_list *ol, const char *path,
 		snprintf(errstr, errstr_size, "%s:0: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
+	int rc = outage_read_events_stream(ol, f, path, min_events, span_ms,
+					   errstr, errstr_size);
+	fclose(f);
+	return rc;
+}
+
+int outage_read_events_stream(struct outage_list *ol, FILE *f,
+			      const char *path, int min_events,
+			      int64_t span_ms, char *errstr,
+			      size_t errstr_size)
+{
+	assert(ol != NULL && f != NULL && path != NULL);
+	assert(min_events >= 1 && span_ms >= 0);
 	int64_t *ts = NULL;
 	size_t n = 0;
-	int rc = read_ts(f, path, &ts, &n, errstr, errstr_size);
-	fclose(f);
-	if (rc < 0)
+	if (read_ts(f, path, &ts, &n, errstr, errstr_size) < 0)
 		return -1;
 	sort_items(ts, n, sizeof(*ts), cmp_i64);
 	size_t before = ol->count;

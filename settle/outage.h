@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define OUTAGE_WINDOWS_MAX 10000
 #define OUTAGE_EVENTS_MAX (10 * 1000 * 1000)
@@ -30,6 +31,11 @@ void outage_free(struct outage_list *ol);
 int outage_read_file(struct outage_list *ol, const char *path, char *errstr,
 		     size_t errstr_size);
 
+/* The same from an open stream (read to its end, not closed); path only
+ * names the file in messages. outage_read_file() is fopen + this. */
+int outage_read_stream(struct outage_list *ol, FILE *in, const char *path,
+		       char *errstr, size_t errstr_size);
+
 /* Add windows from an intake event log: JSON lines, each an object with an
  * integer "ts_ms" (other fields are ignored here). Events are sorted by
  * time; wherever at least min_events fall within span_ms of each other,
@@ -39,6 +45,13 @@ int outage_read_file(struct outage_list *ol, const char *path, char *errstr,
 int outage_read_events(struct outage_list *ol, const char *path,
 		       int min_events, int64_t span_ms, char *errstr,
 		       size_t errstr_size);
+
+/* The same from an open stream (read to its end, not closed); path only
+ * names the file in messages. outage_read_events() is fopen + this. */
+int outage_read_events_stream(struct outage_list *ol, FILE *in,
+			      const char *path, int min_events,
+			      int64_t span_ms, char *errstr,
+			      size_t errstr_size);
 
 /* Add one window (tests, and the readers above). Returns 0, -1 when full. */
 int outage_add(struct outage_list *ol, const struct outage_window *w);

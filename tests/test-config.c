@@ -91,6 +91,46 @@ START_TEST(test_long_line)
 }
 END_TEST
 
+/* Regression (fuzz-config): libinih cuts section names to 49 bytes, and
+ * "[terminal BANK/ID]" with the longest ids is 58; loading aborted on an
+ * assertion instead of accepting the file. */
+START_TEST(test_longest_ids)
+{
+	const char *text = "[bank BANK_BANK_BANK_B]\nname = B\n"
+			   "[terminal BANK_BANK_BANK_B/TERMINAL.TERMINAL.TERMINAL.TERMI]\n"
+			   "token_sha256 = " TOKEN "\n";
+	struct config *cfg = NULL;
+	char err[512] = "";
+	ck_assert_msg(config_load_string(text, "t.ini", ".", &cfg, err,
+					 sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(config_terminal_count(cfg), 1);
+	ck_assert_ptr_nonnull(config_terminal_find(cfg, "BANK_BANK_BANK_B",
+						   "TERMINAL.TERMINAL.TERMINAL.TERMI"));
+	config_free(cfg);
+}
+END_TEST
+
+/* Regression (fuzz-config): a header after blanks that libinih skips
+ * (\v, \f, or spaces after the BOM) is a header for the reader too; they
+ * disagreed, and the next key hit an assertion. */
+static const char *const blank_headers[] = {
+	"\v[bank B]\nname = x\n",
+	"\f [bank B]\nname = x\n",
+	"\xef\xbb\xbf  [bank B]\nname = x\n",
+};
+
+START_TEST(test_blank_before_header)
+{
+	struct config *cfg = NULL;
+	char err[512] = "";
+	ck_assert_msg(config_load_string(blank_headers[_i], "t.ini", ".", &cfg,
+					 err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(config_bank_count(cfg), 1);
+	ck_assert_str_eq(config_bank_at(cfg, 0)->name, "x");
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	struct config *cfg = NULL;
@@ -179,6 +219,9 @@ int main(void)
 	TCase *tc = tcase_create("config");
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_long_line);
+	tcase_add_test(tc, test_longest_ids);
+	tcase_add_loop_test(tc, test_blank_before_header, 0,
+			    sizeof(blank_headers) / sizeof(blank_headers[0]));
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_good);
 	tcase_add_test(tc, test_file_and_relative_paths);

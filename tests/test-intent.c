@@ -326,6 +326,10 @@ static const struct {
 	{"{\"bank\":\"A\0B\"}", 14, "$", "control character"},
 	{"{\"schema_version\":1}\0", 21, "$", "end of file expected"},
 	{"{\"schema_version\":99999999999999999999}", 0, "$", "too big"},
+	/* Regression (fuzz-intent): jansson quotes the input in its message;
+	 * the reason must stay printable ASCII (here U+078C, two bytes). */
+	{"{\"a\":1,\xde\x8c}", 0, "$", "expected near '?\?' (at byte 9)"},
+	{"[1,\xc3\xa9]", 0, "$", "invalid token near '?\?'"},
 };
 
 START_TEST(test_bad_doc)

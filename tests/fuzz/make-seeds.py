@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Write the hand-made seed files of tests/fuzz/corpus/ (docs/fuzzing.md).
+
+Run from the source root: python3 tests/fuzz/make-seeds.py
+Seeds are named seed-*; files the fuzzer adds (scripts/fuzz.sh) are named
+by their SHA-1, regression inputs crash-<target>-*. Re-running rewrites only
+the seed-* files."""
+import json
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
+
+
+def read(rel):
+    with open(os.path.join(ROOT, rel), "rb") as f:
+        return f.read()
+
+
+def put(target, name, data):
+    d = os.path.join(CORPUS, target)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(d, "seed-" + name), "wb") as f:
+        f.write(data)
+
+
+TERMINAL = json.loads(read("schemas/examples/payment-intent.terminal.json"))
+QUEUED = json.loads(read("schemas/examples/payment-intent.queued.json"))
+
+
+def compact(o):
+    return json.dumps(o, separators=(",", ":"), ensure_ascii=False)
+
+
+def intent_seeds():
+    put("intent", "terminal-example.json", read("schemas/examples/payment-intent.terminal.json"))
+    put("intent", "queued-example.json", read("schemas/examples/payment-intent.queued.json"))
+    put("intent", "terminal-compact.json", compact(TERMINAL))
+    minimal = {k: v for k, v in TERMINAL.items() if k not in ("branch", "invoice")}
+    put("intent", "terminal-minimal.json", compact(minimal))
+    for cur, amt in (("JPY", "700"), ("USD", "20.5"), ("KWD", "0.001")):
+        put("intent", "terminal-%s.json" % cur.lower(), compact(dict(TERMINAL, currency=cur, amount=amt)))
+    for ch in ("atm", "agent", "mobile", "web"):
+        put("intent", "channel-%s.json" % ch, compact(dict(TERMINAL, channel=ch)))
+    put("intent", "paid-at-z.json", compact(dict(TERMINAL, paid_at="2026-11-25T07:15:00Z")))
+    put("intent", "paid-at-1970.json", compact(dict(TERMINAL, paid_at="1970-01-01T00:00:00+00:01")))
+    put("intent", "paid-at-nanos.json", compact(dict(TERMINAL, paid_at="2026-11-25T07:15:00.123456789-11:30")))
+    put("intent", "amount-number.json", compact(dict(TERMINAL, amount=15000.5)))
+    put("intent", "amount-huge.json", compact(dict(TERMINAL, amount="9223372036854775.807")))
+    put("intent", "unknown-field.json", compact(dict(TERMINAL, extra="x")))
+    put("intent", "version-2.json", compact(dict(TERMINAL, schema_version=2)))
+    put("intent", "duplicate-key.json", '{"schema_version":1,"amount":"1","amount":"2"}')
+    put("intent", "escaped-key.json", '{"b\\u0061nk":"A","bank":"B"}')
+    put("intent", "nul-escape.json", '{"bank":"A\\u0000B"}')
+    put("intent", "bad-utf8.json", b'{"bank":"\xc0\xaf"}')
+    put("intent", "array.json", "[1,2,3]")
+    put("intent", "nested.json", "[" * 200 + "]" * 200)
+    put("intent", "wrong-id.json", compact(dict(QUEUED, intent_id="00000000-0000-8000-8000-000000000000")))
+    put("intent", "arabic-account.json", compact(dict(TERMINAL, account="حساب-1")))
+    put("intent", "long-key.json", compact(dict(TERMINAL, idempotency_key="K" * 65)))
+
+
+def batch_seeds():
+    # byte 0: bit 0 = JSON_ALLOW_NUL (the laxer parse).
+    def doc(items, lax=False):
+        return (b"\x01" if lax else b"\x00") + compact({"intents": items}).encode()
+    put("intent-batch", "one.json", doc([TERMINAL]))
+    put("intent-batch", "two.json", doc([TERMINAL, dict(TERMINAL, idempotency_key="T-0007:2026-11-25.43")]))
+    put("intent-batch", "queued.json", doc([QUEUED]))
+    put("intent-batch", "mixed.json", doc([TERMINAL, 1, "x", None, [], {}]))
+    put("intent-batch", "empty.json", doc([]))
+    put("intent-batch", "lax-nul.json", b"\x01" + b'{"intents":[{"schema_version":1,"bank":"BA\\u0000NK"}]}')
+    put("intent-batch", "lax-nul-key.json", b"\x01" + b'{"intents":[{"schema_version":1,"ba\\u0000nk":"B"}]}')
+    put("intent-batch", "not-array.json", b"\x00" + b'{"intents":{"a":1}}')
+    put("intent-batch", "top-array.json", b"\x00" + compact([TERMINAL]).encode())
+
+
+def money_seeds():
+    # byte 0: bits 0-4 currency index (table order in lib/money.c: AED BHD
+    # EGP EUR GBP IQD JOD JPY KRW KWD LBP OMR QAR SAR SYP TND TRY USD),
+    # bit 6 allow zero, bit 7 allow negative.
+    idx = {c: i for i, c in enumerate("AED BHD EGP EUR GBP IQD JOD JPY KRW KWD LBP OMR QAR SAR SYP TND TRY USD".split())}
+    Z, N = 0x40, 0x80
+    cases = [
+        ("jod-15000.500", "JOD", 0, "15000.500"),
+        ("jod-1.5", "JOD", 0, "1.5"),
+        ("usd-20", "USD", 0, "20"),
+        ("usd-0.01", "USD", 0, "0.01"),
+        ("usd-max", "USD", 0, "92233720368547758.07"),
+        ("usd-over", "USD", 0, "92233720368547758.08"),
+        ("usd-min-neg", "USD", N, "-92233720368547758.08"),
+        ("usd-zero", "USD", Z, "0.00"),
+        ("usd-neg-zero", "USD", Z | N, "-0"),
+        ("jpy-700", "JPY", 0, "700"),
+        ("jpy-fraction", "JPY", 0, "700.5"),
+        ("krw-max", "KRW", 0, "9223372036854775807"),
+        ("kwd-too-many", "KWD", 0, "1.0001"),
+        ("eur-leading-zeros", "EUR", 0, "0000001.10"),
+        ("bare-point", "USD", 0, "."),
+        ("trailing-point", "USD", 0, "1."),
+        ("leading-point", "USD", 0, ".5"),
+        ("plus", "USD", 0, "+1"),
+        ("exponent", "USD", 0, "1e3"),
+        ("space", "USD", 0, " 1"),
+        ("comma", "USD", 0, "1,000"),
+        ("arabic-digits", "USD", 0, "\u0661\u0662"),
+        ("long", "USD", 0, "1" * 41),
+        ("nul", "USD", 0, "1\x002"),
+    ]
+    for name, cur, flags, text in cases:
+        put("money", name, bytes([idx[cur] | flags]) + text.encode())
+
+
+def config_seeds():
+    put("config", "example.ini", read("etc/tasdid.example.ini"))
+    put("config", "empty.ini", "")
+    put("config", "comment.ini", "; nothing\n# nothing\n")
+    put("config", "minimal.ini",
+        "[kafka]\nbootstrap.servers = 127.0.0.1:9092\n\n"
+        "[biller water]\nname = Water\ncurrency = JOD\ntopic = intents.water\nledger = ledgers/water.db\n\n"
+        "[bank BNK1]\nname = Bank One\n\n"
+        "[terminal BNK1/T-07]\ntoken_sha256 = " + "ab" * 32 + "\n")
+    put("config", "unknown-section.ini", "[nope]\nx = 1\n")
+    put("config", "unknown-key.ini", "[settle]\ntimezon = UTC\n")
+    put("config", "terminal-no-bank.ini", "[terminal BNK9/T1]\ntoken_sha256 = " + "00" * 32 + "\n")
+    put("config", "biller-missing.ini", "[biller water]\nname = Water\n")
+    put("config", "bad-currency.ini", "[biller water]\nname = W\ncurrency = XXX\ntopic = t\nledger = l\n")
+    put("config", "long-value.ini", "[kafka]\nclient.id = " + "v" * 600 + "\n")
+    put("config", "no-equals.ini", "[kafka]\njust a line\n")
+    put("config", "settle.ini", "[settle]\ntimezone = Asia/Amman\ncutoff = 23:00\nmatch_window_s = 600\n"
+        "outage_events_min = 20\noutage_events_window_s = 300\n")
+    put("config", "topics.ini", "[topics]\npartitions = 99999999999999999999999\n")
+    put("config", "crlf.ini", "[bank BNK1]\r\nname = B\r\n")
+    put("config", "utf8-bom.ini", "\ufeff[bank BNK1]\nname = بنك\nname_ar = بنك\n")
+
+
+def rfc3339_seeds():
+    for name, text in [
+        ("z", "2026-11-25T07:15:00Z"),
+        ("offset", "2026-11-25T10:15:00+03:00"),
+        ("neg-offset", "2026-11-25T10:15:00-11:30"),
+        ("millis", "2026-11-25T07:15:00.123Z"),
+        ("nanos", "2026-11-25T07:15:00.123456789+03:00"),
+        ("ten-digits", "2026-11-25T07:15:00.1234567890Z"),
+        ("lower", "2026-11-25t07:15:00z"),
+        ("epoch", "1970-01-01T00:00:00Z"),
+        ("before-epoch-utc", "1970-01-01T00:00:00+00:01"),
+        ("leap-day", "2024-02-29T23:59:59Z"),
+        ("not-leap", "2100-02-29T00:00:00Z"),
+        ("year-9999", "9999-12-31T23:59:59.999-23:59"),
+        ("leap-second", "2016-12-31T23:59:60Z"),
+        ("no-zone", "2026-11-25T07:15:00"),
+        ("space", "2026-11-25 07:15:00Z"),
+        ("bad-offset", "2026-11-25T07:15:00+24:00"),
+        ("empty-fraction", "2026-11-25T07:15:00.Z"),
+    ]:
+        put("rfc3339", name, text)
+
+
+def bankfile_seeds():
+    ex = read("schemas/examples/bank-BNK1-2026-11-25.csv")
+    put("bankfile", "example.csv", ex)
+    lines = ex.split(b"\n")
+    put("bankfile", "crlf.csv", ex.replace(b"\n", b"\r\n"))
+    put("bankfile", "bom.csv", b"\xef\xbb\xbf" + ex)
+    put("bankfile", "truncated.csv", b"\n".join(lines[:3]) + b"\n")
+    put("bankfile", "no-final-newline.csv", ex.rstrip(b"\n"))
+    put("bankfile", "header-only.csv", lines[0] + b"\n")
+    put("bankfile", "empty.csv", b"")
+    put("bankfile", "header-trailer.csv", lines[0] + b"\nT,0\n")
+    put("bankfile", "quoted-newline.csv", ex.replace(b'"INV-11/2026, part 1"', b'"INV-11/2026,\npart 1"'))
+    put("bankfile", "unterminated-quote.csv", ex.replace(b'"INV-11/2026, part 1"', b'"INV-11/2026, part 1'))
+    put("bankfile", "bad-amount.csv", ex.replace(b"21.035", b"21.0350"))
+    put("bankfile", "nul.csv", ex.replace(b"T-07", b"T\x0007", 1))
+
+
+def outage_seeds():
+    put("outage", "two-windows.csv",
+        "start,end,description\n2026-11-08T09:00:00Z,2026-11-08T10:00:00Z,power\n"
+        "2026-11-09T10:00:00+03:00,2026-11-09T12:00:00+03:00,\"a, b\"\n")
+    put("outage", "bom-crlf.csv", "\ufeffstart,end,description\r\n2026-11-08T09:00:00Z,2026-11-08T10:00:00Z,\r\n")
+    put("outage", "header-only.csv", "start,end,description\n")
+    put("outage", "empty.csv", "")
+    put("outage", "bad-header.csv", "begin,end,description\n")
+    put("outage", "end-before-start.csv", "start,end,description\n2026-11-09T10:00:00Z,2026-11-09T09:00:00Z,x\n")
+    put("outage", "open-quote.csv", "start,end,description\n2026-11-08T09:00:00Z,2026-11-08T10:00:00Z,\"open\n")
+    put("outage", "long-description.csv", "start,end,description\n2026-11-08T09:00:00Z,2026-11-08T10:00:00Z," + "d" * 201 + "\n")
+    put("outage", "quoted-quote.csv", "start,end,description\n2026-11-08T09:00:00Z,2026-11-08T09:00:00Z,\"say \"\"hi\"\"\"\n")
+
+    put("outage-events", "burst.jsonl",
+        '{"ts_ms":1000,"why":"shed"}\n{"ts_ms":2000}\n{"ts_ms":3000}\n{"ts_ms":900000}\n')
+    put("outage-events", "unsorted.jsonl", '{"ts_ms":50000}\n{"ts_ms":1}\n{"ts_ms":20000}\n')
+    put("outage-events", "empty.jsonl", "")
+    put("outage-events", "negative.jsonl", '{"ts_ms":-1}\n')
+    put("outage-events", "real.jsonl", '{"ts_ms":1.5}\n')
+    put("outage-events", "not-object.jsonl", "[1]\n")
+    put("outage-events", "no-newline.jsonl", '{"ts_ms":1}\n{"ts_ms":2}')
+    put("outage-events", "huge.jsonl", '{"ts_ms":9223372036854775807}\n{"ts_ms":9223372036854775806}\n')
+    put("outage-events", "duplicate.jsonl", '{"ts_ms":1,"ts_ms":2}\n')
+
+
+intent_seeds()
+batch_seeds()
+money_seeds()
+config_seeds()
+rfc3339_seeds()
+bankfile_seeds()
+outage_seeds()
