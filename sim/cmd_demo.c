@@ -16,8 +16,10 @@
  *
  * Exit status 0 only when no accepted intent was lost and the settlement
  * found exactly the planted discrepancies. */
-#include <dirent.h>
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -28,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +96,14 @@ static void say(const char *fmt, ...)
 	fflush(stdout);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
 /* The demo folder is ours to empty only if a previous demo made it. */
 static int prepare_dir(struct demo *d)
 {
@@ -104,9 +116,7 @@ static int prepare_dir(struct demo *d)
 				  "choose another --dir", d->o.dir);
 			return -1;
 		}
-		char cmd[4200];
-		snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", d->o.dir);
-		if (strchr(d->o.dir, '\'') != NULL || system(cmd) != 0) {
+		if (nftw(d->o.dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
 			log_error("cannot remove the previous demo in %s", d->o.dir);
 			return -1;
 		}
@@ -127,17 +137,20 @@ static int prepare_dir(struct demo *d)
 	return fclose(f);
 }
 
-/* A loopback port nobody listens on now. */
+/* A loopback port nobody listens on now (the kernel's choice; the intake
+ * binds it a moment later). */
 static int free_port(void)
 {
-	char cmd[] = "python3 -c 'import socket; s=socket.socket(); "
-		     "s.bind((\"127.0.0.1\",0)); print(s.getsockname()[1])'";
-	FILE *p = popen(cmd, "r");
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sin);
 	int port = 0;
-	if (p == NULL || fscanf(p, "%d", &port) != 1)
-		port = 0;
-	if (p != NULL)
-		pclose(p);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	if (fd >= 0)
+		close(fd);
 	return port;
 }
 
@@ -761,7 +774,7 @@ int cmd_demo(int argc, char **argv)
 	struct settle_totals s = {.by_reason = json_object()};
 	struct ledger_tally t = {0};
 	struct bankgen_planted planted = {1, 1, 1};
-	char err[512];
+	char err[512] = "";
 
 	say("tasdid demo: a whole day on the embedded broker (in memory only), seed %"
 	    PRIu64, d->o.seed);
@@ -773,7 +786,8 @@ int cmd_demo(int argc, char **argv)
 	if (d->intake_port == 0 || prepare_dir(d) < 0 ||
 	    write_world(d, err, sizeof(err)) < 0 ||
 	    config_load(d->ini, &cfg, err, sizeof(err)) < 0) {
-		log_error("set-up: %s", err);
+		if (err[0] != '\0') /* else the step said why itself */
+			log_error("set-up: %s", err);
 		goto out;
 	}
 	say("  world             %d banks x %d terminals, 4 billers (SYP), in %s",
