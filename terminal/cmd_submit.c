@@ -1,0 +1,3 @@
+#include <stdio.h>
+#include "commands.h"
+int cmd_submit(int argc, char **argv) { (void)argc; (void)argv; return 2; }
