@@ -36,7 +36,10 @@ int httpc_url_parse(const char *url, struct httpc_url *ret, char *errstr,
 	size_t hlen = strcspn(h, ":/");
 	const char *p = h + hlen;
 	struct httpc_url u = {.port = "80"};
-	if (hlen == 0 || hlen > HTTPC_HOST_MAX)
+	/* A name or an IPv4 address (IPv6 literals are not supported). */
+	if (hlen == 0 || hlen > HTTPC_HOST_MAX ||
+	    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789.-") < hlen)
 		goto bad;
 	memcpy(u.host, h, hlen);
 	if (*p == ':') {
