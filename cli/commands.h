@@ -25,6 +25,9 @@ int cmd_settle(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 
-/* later: inquiry, terminal */
+/* inquiry/, terminal/ */
+int cmd_inquiry(int argc, char **argv);
+int cmd_terminal(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
 
 #endif

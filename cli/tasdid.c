@@ -41,6 +41,12 @@ static const struct command commands[] = {
 	/* sim/ */
 	{"demo", cmd_demo, "a whole day end to end on the embedded broker (./run demo)"},
 	{"load", cmd_load, "send payment intents to an intake as many terminals do"},
+
+	/* inquiry/, terminal/ */
+	{"inquiry", cmd_inquiry, "serve bill inquiry: an account's open invoices"},
+	{"terminal", cmd_terminal,
+	 "a counter's spool: pay offline, forward to the intake, receipts"},
+	{"submit", cmd_submit, "send a terminal's batch file (CSV) to the intake"},
 };
 
 static void usage(FILE *out)

@@ -89,7 +89,12 @@ static const struct known_key {
 	{"settle", "dead_letter_file"},
 
 
-	/* [inquiry], [terminal-client]: later issues */
+	/* [inquiry]: inquiry/ */
+	{"inquiry", "listen"},
+	{"inquiry", "port"},
+	{"inquiry", "threads"},
+	{"inquiry", "connections_max"},
+	{"inquiry", "connection_timeout_s"},
 };
 
 /* State while parsing. */

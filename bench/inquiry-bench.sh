@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# bench/inquiry-bench.sh BUILD_DIR [RUNS] [SECONDS]: bill-inquiry lookups/s
+# and p99 from 64 keep-alive connections (wrk -t2 -c64, bench/inquiry.lua:
+# a random account of 1,000,000 per request) on a ledger of 2,000,000
+# invoices (2 per account), against the baseline measured in the same run:
+# the same server with --no-sqlite (authentication and routing, a fixed
+# answer, no ledger read). Prints each run and the ratio. Run by hand.
+set -euo pipefail
+BUILD=$(cd "${1:?usage: inquiry-bench.sh BUILD_DIR [RUNS] [SECONDS]}" && pwd)
+RUNS=${2:-3}; SECS=${3:-5}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+TASDID=$BUILD/cli/tasdid
+for t in wrk sqlite3 curl python3; do command -v $t >/dev/null || { echo "$t missing" >&2; exit 1; }; done
+DIR=$(mktemp -d /tmp/tasdid-inquiry-bench-XXXXXX)
+PID=
+trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$SRC/tests/fixtures/intake-config.sh" "$DIR" 127.0.0.1:1 0 "[inquiry]" "port = $PORT" "threads = 2"
+start=$(date +%s.%N)
+{ cat "$SRC/schemas/ledger/001-initial.sql"
+  echo "PRAGMA application_id = 1414743116; PRAGMA user_version = 1; PRAGMA journal_mode = WAL;"
+  echo "INSERT INTO ledger_meta VALUES ('biller_id','water'),('currency','SYP'),('created_at_ms','1');"
+  echo "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1999999)
+        INSERT INTO invoices (invoice_no, account, period, due_on, amount_due_minor,
+                              amount_paid_minor, currency, imported_at_ms)
+        SELECT printf('W-%08d', i), printf('ACC-%07d', i / 2), '2026-10',
+               CASE i % 2 WHEN 0 THEN '2026-10-15' ELSE '2026-11-15' END,
+               100000 + i % 5000,
+               CASE i % 4 WHEN 0 THEN 100000 + i % 5000 WHEN 1 THEN 5000 ELSE 0 END,
+               'SYP', 1 FROM n;"
+} | sqlite3 "$DIR/water.db" >/dev/null
+echo "ledger: $(sqlite3 "$DIR/water.db" 'SELECT count(*) FROM invoices') invoices, $(du -h "$DIR/water.db" | cut -f1), made in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
+
+# run_one [--no-sqlite]: "lookups/s p99_ms"
+run_one() {
+  "$TASDID" inquiry -c "$DIR/tasdid.ini" "$@" 2>"$DIR/inquiry.err" &
+  PID=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" -o /dev/null && break; sleep 0.05; done
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer tok-bnk1-t1' "http://127.0.0.1:$PORT/v1/bills/water/ACC-0000001")
+  [ "$code" = 200 ] || { echo "inquiry answers $code" >&2; exit 1; }
+  wrk -t2 -c64 -d"${SECS}s" --latency -s "$SRC/bench/inquiry.lua" "http://127.0.0.1:$PORT" >"$DIR/wrk.out"
+  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
+  grep -q 'Non-2xx' "$DIR/wrk.out" && { cat "$DIR/wrk.out" >&2; echo "non-2xx answers" >&2; exit 1; }
+  python3 - "$DIR/wrk.out" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+v, u = re.search(r"99%\s+([\d.]+)(us|ms|s)", t).groups()
+ms = float(v) * {"us": 0.001, "ms": 1, "s": 1000}[u]
+print(f"{rps:.0f} {ms:.2f}")
+PY
+}
+for r in $(seq "$RUNS"); do
+  read -r b_rps b_p99 <<<"$(run_one --no-sqlite)"
+  read -r s_rps s_p99 <<<"$(run_one)"
+  echo "run $r: inquiry ${s_rps} lookups/s p99 ${s_p99} ms | baseline --no-sqlite ${b_rps} req/s p99 ${b_p99} ms | ratio $(python3 -c "print(round($s_rps / $b_rps, 2))")"
+done
