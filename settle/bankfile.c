@@ -575,6 +575,14 @@ static int feed_line(struct reader *r, struct csv_parser *p, char *buf,
 		fail(r, r->line, "line longer than %d bytes", BANKFILE_LINE_MAX);
 		return -1;
 	}
+	/* A NUL is valid UTF-8 and libcsv passes it on, but every check and
+	 * copy below that treats a field as a C string would see only its
+	 * start ("JOD\0x" as JOD, and do_header() copying past a buffer:
+	 * fuzz-bankfile found it). No field of these files holds a NUL. */
+	if (memchr(buf, '\0', len) != NULL) {
+		fail(r, r->line, "a NUL byte");
+		return -1;
+	}
 	if (!utf8_valid((const unsigned char *)buf, len)) {
 		fail(r, r->line, "invalid UTF-8");
 		return -1;

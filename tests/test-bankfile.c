@@ -458,6 +458,37 @@ START_TEST(test_mapped_good)
 }
 END_TEST
 
+/* Regression (fuzz-bankfile): a NUL inside a field made the header's
+ * business_date copy run past its buffer, and "JOD\0x" read as JOD. */
+START_TEST(test_nul_byte)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		int64_t line;
+	} cases[] = {
+#define NUL_CASE(text, line) {text, sizeof(text) - 1, line}
+		NUL_CASE("H,1,BNK1,2026-11-25\0[[[[[[[[,2026-11-26T01:05:12+03:00\nT,0\n", 1),
+		NUL_CASE(H "D,1,,k,T,water,A,,1,JOD\0x,2026-11-25T09:02:11Z,atm\nT,1,JOD,1\n", 2),
+		NUL_CASE(H "T,0\n\0", 3),
+#undef NUL_CASE
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_ptr_nonnull(memchr(cases[i].text, '\0', cases[i].len));
+		FILE *f = fmemopen((void *)cases[i].text, cases[i].len, "rb");
+		ck_assert_ptr_nonnull(f);
+		struct bankfile *bf = NULL;
+		struct bankfile_error err = {0};
+		ck_assert_int_eq(bankfile_read_stream(f, &bf, &err), -1);
+		fclose(f);
+		ck_assert_ptr_null(bf);
+		ck_assert_msg(err.line == cases[i].line, "case %zu: line %lld (%s)", i,
+			      (long long)err.line, err.reason);
+		ck_assert_str_eq(err.reason, "a NUL byte");
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("bankfile");
@@ -472,6 +503,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_mapped_bad, 0,
 			    (int)(sizeof(bad_mapped) / sizeof(bad_mapped[0])));
 	tcase_add_test(tc, test_mapped_good);
+	tcase_add_test(tc, test_nul_byte);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
