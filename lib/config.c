@@ -36,6 +36,8 @@ struct config {
 	size_t kafka_count, kafka_cap;
 	struct config_entry *entries; /* program sections */
 	size_t entry_count, entry_cap;
+	struct config_bankfile *bankfiles; /* settle/: [bankfile BANK] */
+	size_t bankfile_count, bankfile_cap;
 };
 
 /* Keys a program section may hold. A key not listed here is refused at
@@ -108,9 +110,10 @@ struct parse {
 	char error[256];
 	/* the section being filled, so its required keys can be checked */
 	enum { SEC_NONE, SEC_KAFKA, SEC_PROGRAM, SEC_BILLER, SEC_BANK,
-	       SEC_TERMINAL } kind;
+	       SEC_TERMINAL, SEC_BANKFILE } kind;
 	char section[128];
 	bool seen_token; /* terminal: token_sha256 set */
+	unsigned bankfile_seen; /* bankfile: bit i = bankfile_keys[i] set */
 };
 
 static void parse_fail(struct parse *p, const char *fmt, ...)
@@ -280,12 +283,197 @@ static bool parse_hex32(const char *s, uint8_t out[32])
 	return true;
 }
 
+/* ---- settle/: [bankfile BANK], a bank's variant of the settlement file
+ * format (struct config_bankfile in config.h) ---- */
+
+#define CONFIG_BANKFILES_MAX CONFIG_BANKS_MAX
+
+static const char *const bankfile_keys[] = {
+	"delimiter", "decimal_separator", "detail_columns",
+	"header_tag", "detail_tag", "trailer_tag",
+};
+enum { BANKFILE_KEY_COLUMNS = 2 }; /* the one required key */
+
+/* Index = enum config_bankfile_column. */
+static const char *const bankfile_column_names[CONFIG_COL_COUNT] = {
+	"-", "line_no", "intent_id", "idempotency_key", "terminal", "biller",
+	"account", "invoice_no", "amount", "currency", "paid_at", "channel",
+};
+
+_Static_assert(sizeof(bankfile_keys) / sizeof(bankfile_keys[0]) <=
+	       sizeof(unsigned) * CHAR_BIT, "a bit per key fits");
+
+const char *config_bankfile_column_name(enum config_bankfile_column col)
+{
+	assert((unsigned)col < CONFIG_COL_COUNT);
+	return bankfile_column_names[col];
+}
+
+static void begin_bankfile(struct parse *p, const char *bank)
+{
+	struct config *cfg = p->cfg;
+	if (!id_ok(bank, INTENT_BANK_MAX, BANK_ID)) {
+		parse_fail(p, "[%s]: bank id must be 1-%d of A-Z 0-9 _ -",
+			   p->section, INTENT_BANK_MAX);
+		return;
+	}
+	if (config_bank_find(cfg, bank) == NULL) {
+		parse_fail(p, "[%s]: bank %s is not defined above", p->section, bank);
+		return;
+	}
+	if (config_bankfile_find(cfg, bank) != NULL) {
+		parse_fail(p, "[%s]: bankfile defined twice", p->section);
+		return;
+	}
+	struct config_bankfile *b = grow((void **)&cfg->bankfiles,
+					 &cfg->bankfile_cap, cfg->bankfile_count,
+					 sizeof(*b), CONFIG_BANKFILES_MAX);
+	if (b == NULL) {
+		parse_fail(p, "out of memory");
+		return;
+	}
+	copy_str(b->bank, sizeof(b->bank), bank);
+	b->delimiter = ',';
+	b->decimal_separator = '.';
+	copy_str(b->header_tag, sizeof(b->header_tag), "H");
+	copy_str(b->detail_tag, sizeof(b->detail_tag), "D");
+	copy_str(b->trailer_tag, sizeof(b->trailer_tag), "T");
+	b->line = p->line;
+	cfg->bankfile_count++;
+	p->kind = SEC_BANKFILE;
+}
+
+/* One name of detail_columns (blanks around it already cut). */
+static int bankfile_column(const char *name, size_t len)
+{
+	if ((len == 1 && name[0] == '-') ||
+	    (len == 6 && memcmp(name, "ignore", 6) == 0))
+		return CONFIG_COL_IGNORE;
+	for (int c = 1; c < CONFIG_COL_COUNT; c++)
+		if (strlen(bankfile_column_names[c]) == len &&
+		    memcmp(bankfile_column_names[c], name, len) == 0)
+			return c;
+	return -1;
+}
+
+/* detail_columns = NAME,NAME,...: the D record's columns after its tag. */
+static void bankfile_columns(struct parse *p, struct config_bankfile *b,
+			     const char *value)
+{
+	bool seen[CONFIG_COL_COUNT] = {false};
+	size_t n = 0;
+	for (const char *s = value;; s++) {
+		const char *end = strchr(s, ',');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		while (len > 0 && (*s == ' ' || *s == '\t'))
+			s++, len--;
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		int c = len == 0 ? -1 : bankfile_column(s, len);
+		if (n == CONFIG_BANKFILE_COLUMNS_MAX)
+			parse_fail(p, "[%s] detail_columns: more than %d columns",
+				   p->section, CONFIG_BANKFILE_COLUMNS_MAX);
+		else if (len == 0)
+			parse_fail(p, "[%s] detail_columns: column %zu is empty",
+				   p->section, n + 1);
+		else if (c < 0)
+			parse_fail(p, "[%s] detail_columns: unknown column '%.*s'",
+				   p->section, (int)len, s);
+		else if (c != CONFIG_COL_IGNORE && seen[c])
+			parse_fail(p, "[%s] detail_columns: column %s named twice",
+				   p->section, bankfile_column_names[c]);
+		if (p->error_line != 0)
+			return;
+		seen[c] = true;
+		b->columns[n++] = (unsigned char)c;
+		if (end == NULL)
+			break;
+		s = end;
+	}
+	/* intent_id and invoice_no are optional in format (b): a bank whose
+	 * export lacks them writes every line as a legacy line, without an
+	 * invoice number. Everything else is needed to reconcile a line. */
+	for (int c = 1; c < CONFIG_COL_COUNT; c++)
+		if (!seen[c] && c != CONFIG_COL_INTENT_ID &&
+		    c != CONFIG_COL_INVOICE_NO) {
+			parse_fail(p, "[%s] detail_columns: required column %s is "
+				   "missing", p->section, bankfile_column_names[c]);
+			return;
+		}
+	b->column_count = n;
+}
+
+/* The tag key's buffer, or NULL when key is not a tag. */
+static char *bankfile_tag(struct config_bankfile *b, const char *key)
+{
+	return strcmp(key, "header_tag") == 0	 ? b->header_tag
+	       : strcmp(key, "detail_tag") == 0	 ? b->detail_tag
+	       : strcmp(key, "trailer_tag") == 0 ? b->trailer_tag
+						 : NULL;
+}
+
+static void bankfile_key(struct parse *p, struct config_bankfile *b,
+			 const char *key, const char *value)
+{
+	size_t k = 0, nkeys = sizeof(bankfile_keys) / sizeof(bankfile_keys[0]);
+	while (k < nkeys && strcmp(bankfile_keys[k], key) != 0)
+		k++;
+	char *tag = bankfile_tag(b, key);
+	if (k == nkeys) {
+		parse_fail(p, "[%s] %s: unknown key", p->section, key);
+	} else if (p->bankfile_seen & (1u << k)) {
+		parse_fail(p, "[%s] %s: set twice", p->section, key);
+	} else if (tag != NULL) {
+		if (!id_ok(value, CONFIG_BANKFILE_TAG_MAX, ID_LOWER | ID_UPPER, "_-"))
+			parse_fail(p, "[%s] %s: 1-%d of A-Z a-z 0-9 _ -", p->section,
+				   key, CONFIG_BANKFILE_TAG_MAX);
+		else
+			copy_str(tag, CONFIG_BANKFILE_TAG_MAX + 1, value);
+	} else if (strcmp(key, "delimiter") == 0) {
+		/* Names, not the characters: libinih takes " ;" as a comment. */
+		if (strcmp(value, "comma") != 0 && strcmp(value, "semicolon") != 0)
+			parse_fail(p, "[%s] delimiter: comma or semicolon", p->section);
+		else
+			b->delimiter = value[0] == 'c' ? ',' : ';';
+	} else if (strcmp(key, "decimal_separator") == 0) {
+		if (strcmp(value, "point") != 0 && strcmp(value, "comma") != 0)
+			parse_fail(p, "[%s] decimal_separator: point or comma",
+				   p->section);
+		else
+			b->decimal_separator = value[0] == 'p' ? '.' : ',';
+	} else {
+		bankfile_columns(p, b, value);
+	}
+	if (k < nkeys)
+		p->bankfile_seen |= 1u << k;
+}
+
+/* Checks that need the whole section, reported at its header line. */
+static void end_bankfile(struct parse *p, const struct config_bankfile *b)
+{
+	const char *why =
+		!(p->bankfile_seen & (1u << BANKFILE_KEY_COLUMNS))
+			? "missing required key detail_columns"
+		: strcmp(b->header_tag, b->detail_tag) == 0 ||
+				strcmp(b->header_tag, b->trailer_tag) == 0 ||
+				strcmp(b->detail_tag, b->trailer_tag) == 0
+			? "header_tag, detail_tag and trailer_tag must differ"
+		: b->decimal_separator == ',' && b->delimiter == ','
+			? "decimal_separator comma needs delimiter semicolon"
+			: NULL;
+	if (why != NULL) {
+		p->line = b->line;
+		parse_fail(p, "[%s]: %s", p->section, why);
+	}
+}
+
 /* Start a new section: check its name, create its record. */
 static void begin_section(struct parse *p, const char *section)
 {
 	struct config *cfg = p->cfg;
 	snprintf(p->section, sizeof(p->section), "%s", section);
 	p->seen_token = false;
+	p->bankfile_seen = 0;
 	const char *space = strchr(section, ' ');
 	if (space == NULL) {
 		if (strcmp(section, "kafka") == 0) {
@@ -381,6 +569,8 @@ static void begin_section(struct parse *p, const char *section)
 		t->line = p->line;
 		cfg->terminal_count++;
 		p->kind = SEC_TERMINAL;
+	} else if (type_len == 8 && memcmp(section, "bankfile", 8) == 0) {
+		begin_bankfile(p, id);
 	} else {
 		parse_fail(p, "[%s]: unknown section", section);
 	}
@@ -413,6 +603,8 @@ static void end_section(struct parse *p)
 	} else if (p->kind == SEC_TERMINAL && !p->seen_token) {
 		p->line = cfg->terminals[cfg->terminal_count - 1].line;
 		parse_fail(p, "[%s]: missing required key token_sha256", p->section);
+	} else if (p->kind == SEC_BANKFILE) {
+		end_bankfile(p, &cfg->bankfiles[cfg->bankfile_count - 1]);
 	}
 }
 
@@ -546,6 +738,9 @@ static int handler(void *user, const char *ini_section, const char *key,
 			p->seen_token = true;
 		break;
 	}
+	case SEC_BANKFILE:
+		bankfile_key(p, &cfg->bankfiles[cfg->bankfile_count - 1], key, value);
+		break;
 	case SEC_NONE:
 		parse_fail(p, "%s: key outside any section", key);
 		break;
@@ -635,6 +830,7 @@ void config_free(struct config *cfg)
 	free(cfg->terminals);
 	free(cfg->kafka);
 	free(cfg->entries);
+	free(cfg->bankfiles);
 	free(cfg);
 }
 
@@ -705,6 +901,15 @@ const struct config_terminal *config_terminal_find(const struct config *cfg,
 		if (strcmp(cfg->terminals[i].id, id) == 0 &&
 		    strcmp(cfg->terminals[i].bank, bank) == 0)
 			return &cfg->terminals[i];
+	return NULL;
+}
+
+const struct config_bankfile *config_bankfile_find(const struct config *cfg,
+						   const char *bank)
+{
+	for (size_t i = 0; i < cfg->bankfile_count; i++)
+		if (strcmp(cfg->bankfiles[i].bank, bank) == 0)
+			return &cfg->bankfiles[i];
 	return NULL;
 }
 

@@ -48,6 +48,54 @@ struct config_terminal {
 	int line;
 };
 
+/* [bankfile BANK] (settle/): how one bank's settlement file differs from
+ * format (b) of schemas/csv-formats.md. The reader (settle/bankfile.h)
+ * takes it; a bank without the section writes standard format (b). The
+ * scope is deliberately small and exact (docs/settlement.md): the field
+ * delimiter, the decimal separator of amounts, the three record-type tags,
+ * and the D record's columns by name, with columns to ignore. The H and T
+ * records keep their fields and order. */
+#define CONFIG_BANKFILE_TAG_MAX 8      /* bytes of a record-type tag */
+#define CONFIG_BANKFILE_COLUMNS_MAX 31 /* D columns after the tag */
+
+/* The D record's fields of format (b), in its order; IGNORE is a column
+ * the bank writes and we skip. */
+enum config_bankfile_column {
+	CONFIG_COL_IGNORE = 0,
+	CONFIG_COL_LINE_NO,
+	CONFIG_COL_INTENT_ID,
+	CONFIG_COL_IDEMPOTENCY_KEY,
+	CONFIG_COL_TERMINAL,
+	CONFIG_COL_BILLER,
+	CONFIG_COL_ACCOUNT,
+	CONFIG_COL_INVOICE_NO,
+	CONFIG_COL_AMOUNT,
+	CONFIG_COL_CURRENCY,
+	CONFIG_COL_PAID_AT,
+	CONFIG_COL_CHANNEL,
+	CONFIG_COL_COUNT
+};
+
+struct config_bankfile {
+	char bank[INTENT_BANK_MAX + 1];
+	char delimiter;         /* ',' or ';' */
+	char decimal_separator; /* '.' or ',' (',' only with ';' delimiter) */
+	char header_tag[CONFIG_BANKFILE_TAG_MAX + 1];  /* default "H" */
+	char detail_tag[CONFIG_BANKFILE_TAG_MAX + 1];  /* default "D" */
+	char trailer_tag[CONFIG_BANKFILE_TAG_MAX + 1]; /* default "T" */
+	/* The D record is tag + column_count fields; columns[i] is the field
+	 * of column i + 1 (enum config_bankfile_column). Every field appears
+	 * at most once; all but intent_id and invoice_no (optional in format
+	 * (b), "" when the bank has no such column) exactly once. */
+	size_t column_count;
+	unsigned char columns[CONFIG_BANKFILE_COLUMNS_MAX];
+	int line; /* of the section header */
+};
+
+/* The column's name in detail_columns and in format (b): "line_no", ...;
+ * "-" for CONFIG_COL_IGNORE. */
+const char *config_bankfile_column_name(enum config_bankfile_column col);
+
 /* One key = value of a free-form section ([kafka]) or a program section. */
 struct config_entry {
 	char section[48];
@@ -92,6 +140,11 @@ const struct config_terminal *config_terminal_at(const struct config *cfg,
 const struct config_terminal *config_terminal_find(const struct config *cfg,
 						   const char *bank,
 						   const char *id);
+
+/* The [bankfile BANK] section of a bank, or NULL when the bank has none
+ * (its files are standard format (b)). Owned by the config. */
+const struct config_bankfile *config_bankfile_find(const struct config *cfg,
+						   const char *bank);
 
 /* The [kafka] section, in file order: librdkafka properties passed through
  * unchecked here (librdkafka checks them when the client is made). */

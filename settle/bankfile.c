@@ -3,7 +3,11 @@
  * The file is fed to libcsv one physical line at a time, so every record
  * knows the line it started on, a blank line can be told from a line break
  * inside a quoted field, and a line longer than BANKFILE_LINE_MAX is
- * refused before libcsv buffers it. */
+ * refused before libcsv buffers it.
+ *
+ * A bank's variant (struct config_bankfile) changes only the delimiter,
+ * the decimal separator, the tags and where each D field sits: every
+ * check below runs on every variant, on the field found through col[]. */
 #include "bankfile.h"
 #include "sortutil.h"
 
@@ -45,10 +49,29 @@ struct cur_total {
 	int64_t total_minor;
 };
 
+/* Standard format (b): the variant that is no variant. */
+static const struct config_bankfile standard_map = {
+	.delimiter = ',',
+	.decimal_separator = '.',
+	.header_tag = "H",
+	.detail_tag = "D",
+	.trailer_tag = "T",
+	.column_count = CONFIG_COL_COUNT - 1,
+	.columns = {CONFIG_COL_LINE_NO, CONFIG_COL_INTENT_ID,
+		    CONFIG_COL_IDEMPOTENCY_KEY, CONFIG_COL_TERMINAL,
+		    CONFIG_COL_BILLER, CONFIG_COL_ACCOUNT, CONFIG_COL_INVOICE_NO,
+		    CONFIG_COL_AMOUNT, CONFIG_COL_CURRENCY, CONFIG_COL_PAID_AT,
+		    CONFIG_COL_CHANNEL},
+};
+
 struct reader {
 	struct bankfile *bf;
 	struct bankfile_error *err;
 	bool failed;
+	const struct config_bankfile *map;
+	/* D record field index of each column; 0 (the tag's index) = the
+	 * bank has no such column, read as "" */
+	size_t col[CONFIG_COL_COUNT];
 	/* the record being assembled */
 	char rec_buf[2 * BANKFILE_LINE_MAX]; /* the record's fields, NUL-ended */
 	size_t rec_used;
@@ -229,6 +252,31 @@ static void on_field(void *data, size_t len, void *arg)
 
 #define F(i) (r->fields[i])
 #define FLEN(i) (r->field_len[i])
+/* A D record's field by column (enum config_bankfile_column). */
+#define FC(c) (r->col[c] != 0 ? r->fields[r->col[c]] : "")
+#define FCLEN(c) (r->col[c] != 0 ? r->field_len[r->col[c]] : 0)
+
+/* money_parse() in the file's decimal separator. With ',' the text may
+ * hold no '.' (it would be a thousands separator: 1.000,500), and its
+ * first ',' is read as the point; a second ',' stays and money_parse()
+ * refuses it. Nothing else is changed, so this is exactly as strict. */
+static int amount_parse(const struct reader *r, const char *text, size_t len,
+			const struct currency *cur, unsigned flags,
+			int64_t *ret_minor, char *why, size_t why_size)
+{
+	char buf[MONEY_INPUT_MAX];
+	if (r->map->decimal_separator == '.' || len > sizeof(buf))
+		return money_parse(text, len, cur, flags, ret_minor, why, why_size);
+	if (memchr(text, '.', len) != NULL) {
+		snprintf(why, why_size, "has a '.' but the decimal separator is ','");
+		return -1;
+	}
+	memcpy(buf, text, len);
+	char *comma = memchr(buf, ',', len);
+	if (comma != NULL)
+		*comma = '.';
+	return money_parse(buf, len, cur, flags, ret_minor, why, why_size);
+}
 
 static int do_header(struct reader *r)
 {
@@ -236,8 +284,8 @@ static int do_header(struct reader *r)
 	int64_t day, ms;
 	char why[128];
 	if (r->field_count != 5)
-		return fail(r, r->record_line, "H record has %zu fields, expected 5",
-			    r->field_count);
+		return fail(r, r->record_line, "%s record has %zu fields, expected 5",
+			    r->map->header_tag, r->field_count);
 	if (strcmp(F(1), "1") != 0)
 		return fail(r, r->record_line, "format_version '%s' is not 1", F(1));
 	if (!in_class(F(2), FLEN(2), INTENT_BANK_MAX, "_-", false, true))
@@ -270,38 +318,39 @@ static int add_total(struct reader *r, const struct currency *cur,
 	return 0;
 }
 
-/* The text fields of a D record: index, name, maximum length, required. */
+/* The text fields of a D record: column, name, maximum length, required. */
 static const struct {
-	int field;
+	enum config_bankfile_column col;
 	const char *name;
 	size_t max;
 	bool required;
 } d_text[] = {
-	{3, "idempotency_key", INTENT_KEY_MAX, true},
-	{4, "terminal", INTENT_TERMINAL_MAX, true},
-	{5, "biller", INTENT_BILLER_MAX, true},
-	{6, "account", INTENT_ACCOUNT_MAX, true},
-	{7, "invoice_no", INTENT_INVOICE_MAX, false},
+	{CONFIG_COL_IDEMPOTENCY_KEY, "idempotency_key", INTENT_KEY_MAX, true},
+	{CONFIG_COL_TERMINAL, "terminal", INTENT_TERMINAL_MAX, true},
+	{CONFIG_COL_BILLER, "biller", INTENT_BILLER_MAX, true},
+	{CONFIG_COL_ACCOUNT, "account", INTENT_ACCOUNT_MAX, true},
+	{CONFIG_COL_INVOICE_NO, "invoice_no", INTENT_INVOICE_MAX, false},
 };
 
 static int d_check_text(struct reader *r)
 {
 	for (size_t i = 0; i < sizeof(d_text) / sizeof(d_text[0]); i++) {
-		int f = d_text[i].field;
-		if (FLEN(f) == 0 && d_text[i].required) {
+		enum config_bankfile_column f = d_text[i].col;
+		if (FCLEN(f) == 0 && d_text[i].required) {
 			fail(r, r->record_line, "%s is empty", d_text[i].name);
 			return -1;
 		}
-		if (FLEN(f) > d_text[i].max || !printable(F(f), FLEN(f))) {
+		if (FCLEN(f) > d_text[i].max || !printable(FC(f), FCLEN(f))) {
 			fail(r, r->record_line,
 			     "%s is longer than %zu bytes or has control characters",
 			     d_text[i].name, d_text[i].max);
 			return -1;
 		}
 	}
-	if (FLEN(2) != 0 && !uuid_text(F(2), FLEN(2))) {
-		fail(r, r->record_line, "intent_id '%s' is not a lower-case UUID",
-		     F(2));
+	const char *id = FC(CONFIG_COL_INTENT_ID);
+	size_t id_len = FCLEN(CONFIG_COL_INTENT_ID);
+	if (id_len != 0 && !uuid_text(id, id_len)) {
+		fail(r, r->record_line, "intent_id '%s' is not a lower-case UUID", id);
 		return -1;
 	}
 	return 0;
@@ -310,8 +359,11 @@ static int d_check_text(struct reader *r)
 static int d_parse_values(struct reader *r, struct bankfile_line *l)
 {
 	char why[160];
-	if (parse_count(F(1), FLEN(1), &l->line_no) < 0) {
-		fail(r, r->record_line, "line_no '%s' is not a number", F(1));
+	const char *no = FC(CONFIG_COL_LINE_NO), *amount = FC(CONFIG_COL_AMOUNT);
+	const char *cur = FC(CONFIG_COL_CURRENCY), *at = FC(CONFIG_COL_PAID_AT);
+	const char *channel = FC(CONFIG_COL_CHANNEL);
+	if (parse_count(no, FCLEN(CONFIG_COL_LINE_NO), &l->line_no) < 0) {
+		fail(r, r->record_line, "line_no '%s' is not a number", no);
 		return -1;
 	}
 	if (l->line_no != (int64_t)r->bf->line_count + 1) {
@@ -319,26 +371,26 @@ static int d_parse_values(struct reader *r, struct bankfile_line *l)
 		     l->line_no, r->bf->line_count + 1);
 		return -1;
 	}
-	l->currency = currency_find(F(9));
+	l->currency = currency_find(cur);
 	if (l->currency == NULL) {
 		fail(r, r->record_line, "currency '%s' is not a known ISO 4217 code",
-		     F(9));
+		     cur);
 		return -1;
 	}
-	if (money_parse(F(8), FLEN(8), l->currency, 0, &l->amount_minor, why,
-			sizeof(why)) < 0) {
-		fail(r, r->record_line, "amount '%s': %s", F(8), why);
+	if (amount_parse(r, amount, FCLEN(CONFIG_COL_AMOUNT), l->currency, 0,
+			 &l->amount_minor, why, sizeof(why)) < 0) {
+		fail(r, r->record_line, "amount '%s': %s", amount, why);
 		return -1;
 	}
-	if (FLEN(10) > INTENT_TIME_MAX ||
-	    rfc3339_parse(F(10), FLEN(10), &l->paid_at_ms, NULL, why,
-			  sizeof(why)) < 0) {
-		fail(r, r->record_line, "paid_at '%s' is not RFC 3339", F(10));
+	size_t at_len = FCLEN(CONFIG_COL_PAID_AT);
+	if (at_len > INTENT_TIME_MAX ||
+	    rfc3339_parse(at, at_len, &l->paid_at_ms, NULL, why, sizeof(why)) < 0) {
+		fail(r, r->record_line, "paid_at '%s' is not RFC 3339", at);
 		return -1;
 	}
-	if (intent_channel_parse(F(11), &l->channel) < 0) {
+	if (intent_channel_parse(channel, &l->channel) < 0) {
 		fail(r, r->record_line, "channel '%s' is not teller, atm, agent, "
-		     "mobile or web", F(11));
+		     "mobile or web", channel);
 		return -1;
 	}
 	return 0;
@@ -350,9 +402,14 @@ static int d_store(struct reader *r, struct bankfile_line *l)
 	const char **dst[] = {&l->intent_id, &l->idempotency_key, &l->terminal,
 			      &l->biller, &l->account, &l->invoice_no,
 			      &l->paid_at};
-	const int src[] = {2, 3, 4, 5, 6, 7, 10};
+	const enum config_bankfile_column src[] = {
+		CONFIG_COL_INTENT_ID, CONFIG_COL_IDEMPOTENCY_KEY, CONFIG_COL_TERMINAL,
+		CONFIG_COL_BILLER, CONFIG_COL_ACCOUNT, CONFIG_COL_INVOICE_NO,
+		CONFIG_COL_PAID_AT};
+	_Static_assert(sizeof(src) / sizeof(src[0]) == sizeof(dst) / sizeof(dst[0]),
+		       "one column per string");
 	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
-		*dst[i] = arena_strdup(bf, F(src[i]), FLEN(src[i]));
+		*dst[i] = arena_strdup(bf, FC(src[i]), FCLEN(src[i]));
 		if (*dst[i] == NULL)
 			return -1;
 	}
@@ -370,9 +427,10 @@ static int d_store(struct reader *r, struct bankfile_line *l)
 
 static int do_detail(struct reader *r)
 {
-	if (r->field_count != 12)
-		return fail(r, r->record_line, "D record has %zu fields, expected 12",
-			    r->field_count);
+	if (r->field_count != 1 + r->map->column_count)
+		return fail(r, r->record_line, "%s record has %zu fields, expected %zu",
+			    r->map->detail_tag, r->field_count,
+			    1 + r->map->column_count);
 	if (r->bf->line_count == BANKFILE_LINES_MAX)
 		return fail(r, r->record_line, "more than %d D records",
 			    BANKFILE_LINES_MAX);
@@ -400,8 +458,8 @@ static int do_trailer(struct reader *r)
 	char why[160];
 	if (r->field_count < 2 || r->field_count % 2 != 0)
 		return fail(r, r->record_line,
-			    "T record has %zu fields, expected 2 + 2 per currency",
-			    r->field_count);
+			    "%s record has %zu fields, expected 2 + 2 per currency",
+			    r->map->trailer_tag, r->field_count);
 	if (parse_count(F(1), FLEN(1), &count) < 0)
 		return fail(r, r->record_line, "control_count '%s' is not a number",
 			    F(1));
@@ -424,8 +482,8 @@ static int do_trailer(struct reader *r)
 				    "trailer currency %zu is '%s', expected '%s' "
 				    "(ascending, one per currency of the D lines)",
 				    i + 1, code, t->cur->code);
-		if (money_parse(text, FLEN(3 + 2 * i), t->cur, MONEY_ALLOW_ZERO,
-				&total, why, sizeof(why)) < 0)
+		if (amount_parse(r, text, FLEN(3 + 2 * i), t->cur, MONEY_ALLOW_ZERO,
+				 &total, why, sizeof(why)) < 0)
 			return fail(r, r->record_line, "control_total '%s': %s", text,
 				    why);
 		if (total != t->total_minor) {
@@ -454,18 +512,21 @@ static void on_record(int c, void *arg)
 		goto out;
 	}
 	const char *type = r->field_count > 0 ? F(0) : "";
+	const struct config_bankfile *m = r->map;
+	bool is_h = strcmp(type, m->header_tag) == 0;
 	if (r->state == AFTER_T)
-		fail(r, r->record_line, "a record follows the T trailer");
-	else if (r->state == WANT_H && strcmp(type, "H") != 0)
-		fail(r, r->record_line, "first record is '%s', not an H header",
-		     type);
-	else if (strcmp(type, "H") == 0 && r->state != WANT_H)
-		fail(r, r->record_line, "a second H header");
-	else if (strcmp(type, "H") == 0)
+		fail(r, r->record_line, "a record follows the %s trailer",
+		     m->trailer_tag);
+	else if (r->state == WANT_H && !is_h)
+		fail(r, r->record_line, "first record is '%s', not an %s header",
+		     type, m->header_tag);
+	else if (is_h && r->state != WANT_H)
+		fail(r, r->record_line, "a second %s header", m->header_tag);
+	else if (is_h)
 		do_header(r);
-	else if (strcmp(type, "D") == 0)
+	else if (strcmp(type, m->detail_tag) == 0)
 		do_detail(r);
-	else if (strcmp(type, "T") == 0)
+	else if (strcmp(type, m->trailer_tag) == 0)
 		do_trailer(r);
 	else
 		fail(r, r->record_line, "unknown record type '%s'", type);
@@ -514,6 +575,14 @@ static int feed_line(struct reader *r, struct csv_parser *p, char *buf,
 		fail(r, r->line, "line longer than %d bytes", BANKFILE_LINE_MAX);
 		return -1;
 	}
+	/* A NUL is valid UTF-8 and libcsv passes it on, but every check and
+	 * copy below that treats a field as a C string would see only its
+	 * start ("JOD\0x" as JOD, and do_header() copying past a buffer:
+	 * fuzz-bankfile found it). No field of these files holds a NUL. */
+	if (memchr(buf, '\0', len) != NULL) {
+		fail(r, r->line, "a NUL byte");
+		return -1;
+	}
 	if (!utf8_valid((const unsigned char *)buf, len)) {
 		fail(r, r->line, "invalid UTF-8");
 		return -1;
@@ -544,16 +613,39 @@ static int finish(struct reader *r, struct csv_parser *p)
 	if (r->failed)
 		return -1;
 	if (r->state == WANT_H)
-		fail(r, 0, "empty file: no H header");
+		fail(r, 0, "empty file: no %s header", r->map->header_tag);
 	else if (r->state != AFTER_T)
-		fail(r, r->line, "no T trailer at the end: the file is truncated");
+		fail(r, r->line, "no %s trailer at the end: the file is truncated",
+		     r->map->trailer_tag);
 	return r->failed ? -1 : 0;
+}
+
+/* Where each column's field sits in a D record of this variant. */
+static void map_columns(struct reader *r)
+{
+	assert(r->map->column_count + 1 <= BANKFILE_FIELDS_MAX);
+	for (size_t i = 0; i < r->map->column_count; i++) {
+		unsigned char c = r->map->columns[i];
+		assert(c < CONFIG_COL_COUNT);
+		if (c != CONFIG_COL_IGNORE) {
+			assert(r->col[c] == 0); /* config_load: at most once */
+			r->col[c] = i + 1;
+		}
+	}
 }
 
 int bankfile_read_stream(FILE *in, struct bankfile **ret,
 			 struct bankfile_error *err)
 {
+	return bankfile_read_stream_map(in, NULL, ret, err);
+}
+
+int bankfile_read_stream_map(FILE *in, const struct config_bankfile *map,
+			     struct bankfile **ret, struct bankfile_error *err)
+{
 	assert(in != NULL && ret != NULL && err != NULL);
+	if (map == NULL)
+		map = &standard_map;
 	struct bankfile *bf = calloc(1, sizeof(*bf));
 	struct reader *r = calloc(1, sizeof(*r));
 	struct csv_parser p;
@@ -569,7 +661,11 @@ int bankfile_read_stream(FILE *in, struct bankfile **ret,
 	p_ok = true;
 	csv_set_space_func(&p, no_space);
 	csv_set_term_func(&p, is_term);
-	*r = (struct reader){.bf = bf, .err = err, .at_record_start = true};
+	/* The quote stays '"' in every variant (RFC 4180). */
+	csv_set_delim(&p, (unsigned char)map->delimiter);
+	*r = (struct reader){.bf = bf, .err = err, .map = map,
+			     .at_record_start = true};
+	map_columns(r);
 	struct sha256 h;
 	sha256_init(&h);
 	ssize_t n;
@@ -603,6 +699,12 @@ out:
 int bankfile_read(const char *path, struct bankfile **ret,
 		  struct bankfile_error *err)
 {
+	return bankfile_read_map(path, NULL, ret, err);
+}
+
+int bankfile_read_map(const char *path, const struct config_bankfile *map,
+		      struct bankfile **ret, struct bankfile_error *err)
+{
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
 		err->line = 0;
@@ -610,7 +712,7 @@ int bankfile_read(const char *path, struct bankfile **ret,
 			 strerror(errno));
 		return -1;
 	}
-	int rc = bankfile_read_stream(f, ret, err);
+	int rc = bankfile_read_stream_map(f, map, ret, err);
 	fclose(f);
 	return rc;
 }

@@ -7,25 +7,34 @@
  * the physical line (1-based; 0 = the file as a whole) and a reason. A
  * truncated or spliced file therefore never reaches reconciliation. Checks
  * that need the configuration (is the biller known, is the currency the
- * biller's) are the reconciliation's, per line. */
+ * biller's) are the reconciliation's, per line.
+ *
+ * A bank whose export differs from format (b) has a [bankfile BANK]
+ * section (struct config_bankfile, lib/config.h): another delimiter or
+ * decimal separator, other record-type tags, another order of the D
+ * record's columns, columns to ignore. The checks are the same for every
+ * variant; only where a field is found changes. */
 #ifndef TASDID_BANKFILE_H
 #define TASDID_BANKFILE_H
 
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "intent.h"
 #include "money.h"
 
 /* Bounds: a physical line, fields per record, D lines per file, distinct
  * currencies per file. Longer or more is refused, not truncated. */
 #define BANKFILE_LINE_MAX 4096
-#define BANKFILE_FIELDS_MAX 16
+#define BANKFILE_FIELDS_MAX 32
 #define BANKFILE_LINES_MAX (20 * 1000 * 1000)
 #define BANKFILE_CURRENCIES_MAX 16
 
 _Static_assert(BANKFILE_FIELDS_MAX >= 2 + 2 * 4,
 	       "a trailer with four currencies fits");
+_Static_assert(BANKFILE_FIELDS_MAX >= 1 + CONFIG_BANKFILE_COLUMNS_MAX,
+	       "a mapped D record (tag + columns) fits");
 
 struct bankfile;
 
@@ -62,6 +71,13 @@ int bankfile_read(const char *path, struct bankfile **ret,
 /* The same from an open stream (read to its end, not closed). */
 int bankfile_read_stream(FILE *in, struct bankfile **ret,
 			 struct bankfile_error *err);
+
+/* The same for a bank's variant of the format: map NULL is standard
+ * format (b), as above. map is only read during the call. */
+int bankfile_read_map(const char *path, const struct config_bankfile *map,
+		      struct bankfile **ret, struct bankfile_error *err);
+int bankfile_read_stream_map(FILE *in, const struct config_bankfile *map,
+			     struct bankfile **ret, struct bankfile_error *err);
 
 /* Free; NULL is fine. */
 void bankfile_free(struct bankfile *bf);

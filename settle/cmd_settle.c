@@ -267,7 +267,11 @@ static void read_one(const struct config *cfg, const struct settings *s,
 	snprintf(rf->bank, sizeof(rf->bank), "%.*s", (int)(at - (name + 5)), name + 5);
 	struct bankfile_error e;
 	struct bankfile *bf = NULL;
-	if (bankfile_read(path, &bf, &e) < 0) {
+	/* The variant is the file name's bank's; the header must then name
+	 * the same bank (bank_mismatch below), so a file is never read with
+	 * another bank's layout and accepted. */
+	if (bankfile_read_map(path, config_bankfile_find(cfg, rf->bank), &bf,
+			      &e) < 0) {
 		set_problem(rf, "file_refused", e.line, "%s", e.reason);
 		return;
 	}

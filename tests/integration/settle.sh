@@ -198,6 +198,45 @@ run_settle
 [ "$RC" = 0 ] || { cat out.txt err.txt reports/2026-11-25/discrepancies.csv >&2; fail "balanced run: exit $RC"; }
 assert_eq status balanced "$(json "d['status']")"
 grep -q 'balanced' out.txt || fail "summary paragraph"
+cp -r reports/2026-11-25 balanced
+
+# A per-bank variant ([bankfile BNK2]): the same payments in BNK2's own
+# layout (';', decimal comma, its tags, other column order, an extra
+# column) reconcile exactly like the standard file: same reports, only
+# the file's SHA-256 in summary.json differs.
+cp tasdid.ini std.ini
+cat >>tasdid.ini <<'INI'
+
+[bankfile BNK2]
+delimiter = semicolon
+decimal_separator = comma
+header_tag = HDR
+detail_tag = DTL
+trailer_tag = TRL
+detail_columns = line_no, amount, currency, -, intent_id, idempotency_key, terminal, biller, account, invoice_no, paid_at, channel
+INI
+printf 'HDR;1;BNK2;2026-11-25;2026-11-26T01:00:00+03:00\r\nDTL;1;20,000;JOD;"Branch 3; Amman";%s;k7;T-9;power;PWR-1;INV, 1;2026-11-25T03:20:00+03:00;mobile\r\nTRL;1;JOD;20,000\r\n' "$I7" >bank/bank-BNK2-2026-11-25.csv
+run_settle
+[ "$RC" = 0 ] || { cat out.txt err.txt reports/2026-11-25/discrepancies.csv >&2; fail "mapped run: exit $RC"; }
+for f in reconciliation.csv discrepancies.csv settlement.csv grace.csv; do
+  cmp "balanced/$f" "reports/2026-11-25/$f" || fail "mapped BNK2: $f differs from the standard file's"
+done
+strip_sha='import json,sys; d=json.load(open(sys.argv[1])); [f.pop("sha256") for f in d["files"]]; print(json.dumps(d, sort_keys=True))'
+assert_eq "mapped summary" "$(python3 -c "$strip_sha" balanced/summary.json)" \
+  "$(python3 -c "$strip_sha" reports/2026-11-25/summary.json)"
+# The standard file for a bank with a variant is refused, with its line.
+cp bank2.saved bank/bank-BNK2-2026-11-25.csv
+run_settle
+assert_eq "standard file, mapped bank exit" 4 "$RC"
+grep -q "file_refused,BNK2,,bank-BNK2-2026-11-25.csv,1,.*not an HDR header" reports/2026-11-25/discrepancies.csv \
+  || { cat reports/2026-11-25/discrepancies.csv >&2; fail "standard file not refused for the mapped bank"; }
+# A variant with an unknown column refuses the config at load: FILE:LINE.
+sed -i 's/^detail_columns = line_no, amount,/detail_columns = line_no, amt,/' tasdid.ini
+run_settle
+assert_eq "bad variant exit" 1 "$RC"
+grep -q "tasdid.ini:$(grep -n '^detail_columns' tasdid.ini | cut -d: -f1): \[bankfile BNK2\] detail_columns: unknown column 'amt'" err.txt \
+  || { cat err.txt >&2; fail "bad variant not refused with FILE:LINE"; }
+cp std.ini tasdid.ini
 
 # Usage errors.
 set +e; "$TASDID" settle -c tasdid.ini --date 2026-13-01 2>/dev/null; RC=$?; set -e
