@@ -38,6 +38,7 @@
 #include "bankgen.h"
 #include "commands.h"
 #include "config.h"
+#include "kafka.h"
 #include "ledger_db.h"
 #include "load.h"
 #include "log.h"
@@ -52,6 +53,7 @@
 #define DEMO_STOP_TIMEOUT_MS (15 * 1000)
 #define DEMO_MARKER ".tasdid-demo"
 #define DEMO_BATCH_SIZE 50
+#define DEMO_PARTITIONS 8 /* [topics] partitions of the generated config */
 
 struct demo_opts {
 	const char *dir;
@@ -466,28 +468,94 @@ out:
 	return rc;
 }
 
-/* Wait until every accepted intent is posted. */
+/* Messages in the billers' topics not yet consumed into a ledger: the sum
+ * over partitions of Kafka's high watermark minus the next offset the
+ * ledger stored. Re-sent duplicates count too, so "0" means posting has
+ * seen everything, not only every distinct intent. -1 on error. */
+static int64_t unconsumed(const struct config *cfg, rd_kafka_t *rk)
+{
+	int64_t total = 0;
+	char err[512];
+	for (int b = 0; b < WORLD_BILLERS; b++) {
+		const struct config_biller *bl = config_biller_find(cfg, world_biller_ids[b]);
+		sqlite3 *db = NULL;
+		if (ledger_db_open(bl->ledger_path, bl->id, bl->currency->code,
+				   LEDGER_DB_READONLY, &db, err, sizeof(err)) < 0) {
+			log_error("%s", err);
+			return -1;
+		}
+		sqlite3_stmt *st = NULL;
+		sqlite3_prepare_v2(db, "SELECT next_offset FROM kafka_offsets "
+				   "WHERE topic = ?1 AND partition = ?2", -1, &st, NULL);
+		for (int32_t p = 0; p < DEMO_PARTITIONS; p++) {
+			int64_t low = 0, high = 0, next = 0;
+			if (rd_kafka_query_watermark_offsets(rk, bl->topic, p, &low, &high,
+							     5000 /* ms */) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+				total = -1;
+				break;
+			}
+			sqlite3_bind_text(st, 1, bl->topic, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, p);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				next = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			total += high > next ? high - next : 0;
+		}
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		if (total < 0)
+			return -1;
+	}
+	return total;
+}
+
+/* Wait until every accepted intent is posted and every message in the
+ * topics (duplicates included) has been consumed into a ledger. */
 static int catch_up(struct demo *d, const struct config *cfg, struct ledger_tally *t)
 {
+	char err[512];
+	struct kafka_props props = {0};
+	rd_kafka_conf_t *conf = NULL;
+	if (kafka_props_set(&props, "bootstrap.servers", d->bootstrap, err, sizeof(err)) < 0 ||
+	    (conf = kafka_conf_new(&props, err, sizeof(err))) == NULL) {
+		kafka_props_clear(&props);
+		log_error("%s", err);
+		return -1;
+	}
+	kafka_props_clear(&props);
+	/* Only for watermark queries: never joins the posting group. */
+	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
+	if (rk == NULL) {
+		rd_kafka_conf_destroy(conf);
+		log_error("%s", err);
+		return -1;
+	}
+	int rc = 0;
 	int64_t deadline = time_mono_ms() + DEMO_CATCH_UP_TIMEOUT_MS;
 	int64_t last_say = 0;
 	for (;;) {
-		if (tally_ledgers(d, cfg, t, true) < 0)
-			return -1;
-		if (t->accepted_found == t->accepted_distinct)
-			return 0;
+		if (tally_ledgers(d, cfg, t, true) < 0) {
+			rc = -1;
+			break;
+		}
+		int64_t left = unconsumed(cfg, rk);
+		if (t->accepted_found == t->accepted_distinct && left == 0)
+			break;
 		if (time_mono_ms() >= deadline) {
 			log_error("posting did not catch up within %d s",
 				  DEMO_CATCH_UP_TIMEOUT_MS / 1000);
-			return 0; /* the summary shows what is missing */
+			break; /* the summary shows what is missing */
 		}
 		if (time_mono_ms() - last_say >= 1000) {
-			say("  posting: %" PRId64 " of %" PRId64 " accepted intents in the ledgers",
-			    t->accepted_found, t->accepted_distinct);
+			say("  posting: %" PRId64 " of %" PRId64 " accepted intents in the "
+			    "ledgers, %" PRId64 " messages still to consume",
+			    t->accepted_found, t->accepted_distinct, left);
 			last_say = time_mono_ms();
 		}
 		usleep(200 * 1000); /* re-check the ledgers 5 times a second */
 	}
+	rd_kafka_destroy(rk);
+	return rc;
 }
 
 struct settle_totals {
