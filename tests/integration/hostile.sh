@@ -133,12 +133,12 @@ slow_done() { for s in "${SLOW[@]}"; do [ -s "$SCRATCH/slow-$s" ] || return 1; d
 until slow_done; do served slow-clients; alive slow-clients; done
 res() { local o; o=$(cat "$SCRATCH/slow-$1"); RES=${o% *}; MS=${o##* }; }
 res slow-headers; assert_eq slow-headers 202 "${RES%% *}"
-for s in stall-headers stall-body chunked-no-end hdr-cl-long; do
+# chunked-half-shut: the client half-closes after an unfinished chunked
+# body; libmicrohttpd sometimes closes at once, sometimes at the timeout.
+for s in stall-headers stall-body chunked-no-end chunked-half-shut hdr-cl-long; do
   res $s; assert_eq "$s" closed "$RES"
   [ "$MS" -le "$CLOSE_MAX_MS" ] || fail "$s: closed after $MS ms, more than $CLOSE_MAX_MS"
 done
-res chunked-half-shut; assert_eq chunked-half-shut closed "$RES"
-[ "$MS" -le 1000 ] || fail "chunked-half-shut: closed after $MS ms"
 # KNOWN LIMIT (docs/security.md): connection_timeout_s is an idle timeout
 # (libmicrohttpd restarts it at every byte), so a client sending one byte
 # every 1.5 s keeps its connection for 7.5 s > 2 s and is then served. It
