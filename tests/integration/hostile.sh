@@ -178,4 +178,12 @@ echo "$M" | grep -qx "tasdid_intake_intents_accepted_total $((GOOD + 9))" \
 kill -TERM "$INTAKE_PID"
 rc=0; wait "$INTAKE_PID" || rc=$?
 assert_eq "intake exit status" 0 "$rc"
+# After all that (tokens in broken headers included), the intake's log and
+# events log hold no token and no account (docs/security.md).
+for secret in tok-bnk1-t1 tok-bnk2-t1 ACC-1; do
+  if grep -qsF "$secret" "$SCRATCH/intake.err" "$SCRATCH/intake.out" "$SCRATCH/intake-events.jsonl"; then
+    fail "'$secret' appears in the intake's logs"
+  fi
+done
+[ -s "$SCRATCH/intake.err" ] || fail "the intake logged nothing: is stderr captured?"
 echo "hostile integration: ok ($GOOD good requests served between the phases)"
