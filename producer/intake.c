@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -569,6 +570,45 @@ static int admission(struct intake *ik, enum event_reason *why)
 	return 0;
 }
 
+/* Headers a proxy in front could read differently from libmicrohttpd
+ * 0.9.75, which accepts them: two Content-Length (it uses one), both
+ * Content-Length and Transfer-Encoding (chunked wins); and two
+ * Authorization headers (which one did the terminal mean?). A NUL byte in
+ * a value cannot be seen here: libmicrohttpd cuts the value at it
+ * (docs/security.md). tests/integration/hostile.sh. */
+struct header_scan {
+	int auth, length, te;
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind,
+				   const char *key, size_t key_size,
+				   const char *value, size_t value_size)
+{
+	(void)kind;
+	(void)key_size;
+	(void)value;
+	(void)value_size;
+	struct header_scan *s = cls;
+	s->auth += strcasecmp(key, "Authorization") == 0;
+	s->length += strcasecmp(key, "Content-Length") == 0;
+	s->te += strcasecmp(key, "Transfer-Encoding") == 0;
+	return MHD_YES;
+}
+
+/* NULL, or why the request's headers are refused (400). */
+static const char *header_problem(struct MHD_Connection *c)
+{
+	struct header_scan s = {0};
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &s);
+	if (s.auth > 1)
+		return "more than one Authorization header";
+	if (s.length > 1)
+		return "more than one Content-Length header";
+	if (s.length > 0 && s.te > 0)
+		return "both Content-Length and Transfer-Encoding";
+	return NULL;
+}
+
 /* First call of a request: route, check the headers, authenticate, admit,
  * and either answer at once or set up to read the body. */
 static enum MHD_Result begin(struct intake *ik, struct MHD_Connection *c,
@@ -582,6 +622,9 @@ static enum MHD_Result begin(struct intake *ik, struct MHD_Connection *c,
 		return send_error(ik, c, 404, "$", "no such resource");
 	if (strcmp(method, "POST") != 0)
 		return send_error(ik, c, 405, "$", "use POST");
+	const char *bad = header_problem(c);
+	if (bad != NULL)
+		return send_error(ik, c, 400, "$", bad);
 	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						       "Authorization");
 	const struct config_terminal *t = auth_bearer(ik->auth, auth);
