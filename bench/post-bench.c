@@ -9,10 +9,16 @@
  * Kafka or JSON. Run by hand:
  *
  *   build/bench/post-bench [--count N] [--batch N] [--accounts N] [--dir D]
+ *                          [--with-key-index]
  *
- * Prints three lines (bare insert, posting, posting with the terminal-key
- * index schema 001 leaves out) and the ratios. */
+ * Prints the bare insert (ceiling), the posting path with its ratio to the
+ * ceiling, the share of its time spent in COMMIT and its CPU time per
+ * posting; --with-key-index adds a run with the (bank, terminal,
+ * idempotency_key) index schema 001 leaves out, to show its cost. The
+ * environment variable BENCH_SQL, when set, is run on the ledger after the
+ * invoices are loaded (for experiments: "DROP INDEX ...", pragmas). */
 #include <getopt.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -25,6 +31,7 @@
 #include "gen.h"
 #include "ledger_db.h"
 #include "money.h"
+#include "post.h"
 #include "poster.h"
 #include "timeutil.h"
 
@@ -36,7 +43,28 @@ struct bench {
 	const char *dir;
 	struct gen_params gp;
 	struct intent *in; /* one batch, generated outside the timing */
+	bool with_key_index;
 };
+
+/* What one posting run measured. */
+struct run {
+	double per_s;
+	int64_t spent_us, commit_us, cpu_us;
+};
+
+static int64_t us_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000 +
+	       (b->tv_nsec - a->tv_nsec) / 1000;
+}
+
+static int64_t cpu_us_now(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+	       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
 
 static void die(const char *what, const char *err)
 {
@@ -128,8 +156,7 @@ static double run_bare(struct bench *b)
 		}
 		exec_or_die(db, "COMMIT");
 		clock_gettime(CLOCK_MONOTONIC, &ts1);
-		spent_us += (ts1.tv_sec - ts0.tv_sec) * 1000000 +
-			    (ts1.tv_nsec - ts0.tv_nsec) / 1000;
+		spent_us += us_between(&ts0, &ts1);
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -162,12 +189,13 @@ static void load_invoices(struct bench *b, sqlite3 *db)
 	sqlite3_finalize(st);
 }
 
-static int64_t post_batch(struct bench *b, struct poster *p, int64_t first,
-			  int64_t n, int64_t *next_offset)
+/* One batch through the poster; adds its time to r. */
+static void post_batch(struct bench *b, struct poster *p, int64_t first,
+		       int64_t n, int64_t *next_offset, struct run *r)
 {
 	char err[512];
 	struct poster_counts c[BENCH_PARTITIONS];
-	struct timespec ts0, ts1;
+	struct timespec ts0, tc, ts1;
 	memset(c, 0, sizeof(c));
 	clock_gettime(CLOCK_MONOTONIC, &ts0);
 	int64_t now_ms = time_now_ms();
@@ -188,20 +216,23 @@ static int64_t post_batch(struct bench *b, struct poster *p, int64_t first,
 		if (poster_advance(p, BENCH_TOPIC, part, next_offset[part],
 				   &c[part], now_ms, err, sizeof(err)) < 0)
 			die("advance", err);
+	clock_gettime(CLOCK_MONOTONIC, &tc);
 	if (poster_commit(p, err, sizeof(err)) < 0)
 		die("commit", err);
 	clock_gettime(CLOCK_MONOTONIC, &ts1);
-	return (ts1.tv_sec - ts0.tv_sec) * 1000000 +
-	       (ts1.tv_nsec - ts0.tv_nsec) / 1000;
+	r->spent_us += us_between(&ts0, &ts1);
+	r->commit_us += us_between(&tc, &ts1);
 }
 
 /* The posting path; with_key_index adds the (bank, terminal,
- * idempotency_key) index that schema 001 leaves out, to show its cost. */
-static double run_posting(struct bench *b, bool with_key_index)
+ * idempotency_key) index that schema 001 leaves out, to show its cost.
+ * The ledger must balance afterwards, with every intent posted. */
+static struct run run_posting(struct bench *b, bool with_key_index)
 {
 	char path[PATH_MAX], err[512];
 	struct poster *p = NULL;
-	int64_t next_offset[BENCH_PARTITIONS] = {0}, spent_us = 0;
+	struct run r = {0};
+	int64_t next_offset[BENCH_PARTITIONS] = {0};
 	path_for(b, "bench-ledger.db", path, sizeof(path));
 	if (poster_open(path, "bench", b->gp.currency->code, LEDGER_DB_CREATE,
 			&p, err, sizeof(err)) < 0)
@@ -212,18 +243,33 @@ static double run_posting(struct bench *b, bool with_key_index)
 	if (with_key_index)
 		exec_or_die(poster_db(p), "CREATE INDEX postings_terminal_key"
 			    " ON postings (bank, terminal, idempotency_key)");
+	/* CPU time includes generating the intents (about 1 us each),
+	 * wall time does not. */
+	int64_t cpu0_us = cpu_us_now();
 	for (int64_t first = 0; first < b->count; first += b->batch) {
 		int64_t n = b->count - first < b->batch ? b->count - first : b->batch;
 		gen_batch(b, first, n);
-		spent_us += post_batch(b, p, first, n, next_offset);
+		post_batch(b, p, first, n, next_offset, &r);
 	}
+	r.cpu_us = cpu_us_now() - cpu0_us;
 	struct ledger_balance bal;
 	if (ledger_db_check_balance(poster_db(p), &bal, err, sizeof(err)) < 0)
 		die("balance", err);
 	if (!bal.balanced || bal.postings_count != b->count)
 		die("balance", "the ledger does not balance");
 	poster_close(p);
-	return (double)b->count * 1e6 / (double)spent_us;
+	r.per_s = (double)b->count * 1e6 / (double)r.spent_us;
+	return r;
+}
+
+static void print_run(const char *what, const struct bench *b,
+		      const struct run *r, double bare)
+{
+	printf("%-29s %9.0f postings/s  ratio %.2f  (commit %.0f %% of the"
+	       " time, CPU %.1f us/posting)\n",
+	       what, r->per_s, r->per_s / bare,
+	       100.0 * (double)r->commit_us / (double)r->spent_us,
+	       (double)r->cpu_us / (double)b->count);
 }
 
 int main(int argc, char **argv)
@@ -233,9 +279,11 @@ int main(int argc, char **argv)
 		{"batch", required_argument, NULL, 'b'},
 		{"accounts", required_argument, NULL, 'a'},
 		{"dir", required_argument, NULL, 'd'},
+		{"with-key-index", no_argument, NULL, 'k'},
 		{0},
 	};
-	struct bench b = {.count = 1000000, .batch = 2000, .accounts = 200000,
+	struct bench b = {.count = 1000000, .batch = POST_BATCH_MAX_DEFAULT,
+			  .accounts = 200000,
 			  .dir = "."};
 	int c;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -244,9 +292,10 @@ int main(int argc, char **argv)
 		case 'b': b.batch = atoll(optarg); break;
 		case 'a': b.accounts = atoll(optarg); break;
 		case 'd': b.dir = optarg; break;
+		case 'k': b.with_key_index = true; break;
 		default:
 			fprintf(stderr, "usage: post-bench [--count N] [--batch N]"
-				" [--accounts N] [--dir DIR]\n");
+				" [--accounts N] [--dir DIR] [--with-key-index]\n");
 			return 2;
 		}
 	}
@@ -265,12 +314,12 @@ int main(int argc, char **argv)
 	       "synchronous=FULL, dir %s\n", b.count, b.batch, b.accounts, b.dir);
 	double bare = run_bare(&b);
 	printf("bare insert (ceiling):        %9.0f rows/s\n", bare);
-	double full = run_posting(&b, false);
-	printf("posting (ledger path):        %9.0f postings/s  ratio %.2f\n",
-	       full, full / bare);
-	double key = run_posting(&b, true);
-	printf("posting + terminal-key index: %9.0f postings/s  ratio %.2f\n",
-	       key, key / bare);
+	struct run full = run_posting(&b, false);
+	print_run("posting (ledger path):", &b, &full, bare);
+	if (b.with_key_index) {
+		struct run key = run_posting(&b, true);
+		print_run("posting + terminal-key index:", &b, &key, bare);
+	}
 	char path[PATH_MAX];
 	path_for(&b, "bench-bare.db", path, sizeof(path));
 	path_for(&b, "bench-ledger.db", path, sizeof(path));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "intent.h"
+#include "invcache.h"
 
 /* Open invoices read per query. They are read into memory before any is
  * updated, because SQLite leaves undefined what a running SELECT sees of
@@ -24,6 +25,7 @@ enum {
 	ST_ALLOC,   /* insert an allocation */
 	ST_CREDIT,  /* insert account credit */
 	ST_SUSPENSE,
+	ST_ACCOUNT, /* all of an account's invoices, for the cache */
 	ST_COUNT
 };
 
@@ -44,11 +46,25 @@ static const char *const alloc_sql[ST_COUNT] = {
 	[ST_SUSPENSE] = "INSERT INTO suspense (intent_id, account, invoice_no,"
 			" amount_minor, reason_code, reason, created_at_ms)"
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* Paid ones too: a named, fully paid invoice of the account is
+	 * then answered from the cache, and "no invoice at all" is a
+	 * count of 0. Walks invoices_account_due in allocation order. */
+	[ST_ACCOUNT] = "SELECT invoice_no, amount_due_minor - amount_paid_minor"
+		       " FROM invoices WHERE account = ?1"
+		       " ORDER BY due_on, invoice_no LIMIT ?2",
 };
 
 struct alloc {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
+	struct invcache *cache;
+	bool cache_on; /* between alloc_batch_begin and alloc_batch_end */
+	/* What the ledger looked like when the cache was last known to match
+	 * it: SQLITE_FCNTL_DATA_VERSION (moves on every commit, ours or
+	 * another connection's) and this connection's total changes (moves on
+	 * any write through it, committed or not). */
+	unsigned int seen_data_version;
+	int64_t seen_total_changes;
 };
 
 struct open_invoice {
@@ -79,6 +95,12 @@ int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
 		return -1;
 	}
 	a->db = db;
+	a->cache = invcache_new();
+	if (a->cache == NULL) {
+		set_err(errstr, errstr_size, "alloc: out of memory");
+		alloc_free(a);
+		return -1;
+	}
 	for (int i = 0; i < ST_COUNT; i++) {
 		/* PERSISTENT: prepared once, stepped millions of times. */
 		if (sqlite3_prepare_v3(db, alloc_sql[i], -1,
@@ -100,7 +122,45 @@ void alloc_free(struct alloc *a)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(a->st[i]);
+	invcache_free(a->cache);
 	free(a);
+}
+
+static void ledger_state(struct alloc *a, unsigned int *ret_version,
+			 int64_t *ret_changes)
+{
+	*ret_version = 0;
+	/* Only fails for a missing schema name; "main" always exists. */
+	int rc = sqlite3_file_control(a->db, "main", SQLITE_FCNTL_DATA_VERSION,
+				      ret_version);
+	assert(rc == SQLITE_OK);
+	(void)rc;
+	*ret_changes = sqlite3_total_changes64(a->db);
+}
+
+void alloc_batch_begin(struct alloc *a)
+{
+	assert(a != NULL && !a->cache_on);
+	assert(!sqlite3_get_autocommit(a->db));
+	unsigned int version;
+	int64_t changes;
+	ledger_state(a, &version, &changes);
+	if (version != a->seen_data_version ||
+	    changes != a->seen_total_changes)
+		invcache_clear(a->cache);
+	a->seen_data_version = version;
+	a->seen_total_changes = changes;
+	a->cache_on = true;
+}
+
+void alloc_batch_end(struct alloc *a, bool committed)
+{
+	assert(a != NULL);
+	if (committed)
+		ledger_state(a, &a->seen_data_version, &a->seen_total_changes);
+	else
+		invcache_clear(a->cache);
+	a->cache_on = false;
 }
 
 /* Step a write statement to completion and reset it. */
@@ -276,15 +336,39 @@ static int suspend_invoice(struct alloc *a, const char *intent_id,
 		       r->suspense_code, reason, now_ms, errstr, errstr_size);
 }
 
-int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
-		const char *invoice_no, int64_t amount_minor, int64_t now_ms,
-		struct alloc_result *ret, char *errstr, size_t errstr_size)
+/* Rules 4 and 5: what is left after the invoices; known says whether the
+ * account has any invoice (or the payment named one of its own). */
+static int settle_rest(struct alloc *a, const char *intent_id,
+		       const char *account, const char *no, int64_t left,
+		       bool known, int64_t now_ms, struct alloc_result *r,
+		       char *errstr, size_t errstr_size)
 {
-	assert(a != NULL && intent_id != NULL && account != NULL);
-	assert(amount_minor > 0 && ret != NULL);
+	if (left == 0)
+		return 0;
+	if (known) {
+		if (credit(a, intent_id, account, left, errstr,
+			   errstr_size) < 0)
+			return -1;
+		r->credit_minor = left;
+		return 0;
+	}
+	r->suspense_code = ALLOC_REASON_UNKNOWN_ACCOUNT;
+	if (suspend(a, intent_id, account, no, left, r->suspense_code,
+		    "account has no invoices", now_ms, errstr, errstr_size) < 0)
+		return -1;
+	r->suspense_minor = left;
+	return 0;
+}
+
+/* The rules read from the ledger: an account not in the cache (too many
+ * invoices, or outside a batch). */
+static int apply_sql(struct alloc *a, const char *intent_id,
+		     const char *account, const char *no, int64_t amount_minor,
+		     int64_t now_ms, struct alloc_result *ret, char *errstr,
+		     size_t errstr_size)
+{
 	struct alloc_result r = {0};
 	int64_t left = amount_minor;
-	const char *no = invoice_no != NULL ? invoice_no : "";
 
 	if (no[0] != '\0') {
 		bool found = false, same = false;
@@ -314,27 +398,133 @@ int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
 	    pay_oldest(a, intent_id, account, &left, &r, errstr,
 		       errstr_size) < 0)
 		return -1;
-	if (left == 0) {
-		*ret = r;
-		return 0;
-	}
 	bool known = no[0] != '\0' || r.invoices_count > 0;
-	if (!known && account_known(a, account, &known, errstr,
-				    errstr_size) < 0)
+	if (left > 0 && !known &&
+	    account_known(a, account, &known, errstr, errstr_size) < 0)
 		return -1;
-	if (known) {
-		if (credit(a, intent_id, account, left, errstr,
-			   errstr_size) < 0)
-			return -1;
-		r.credit_minor = left;
-	} else {
-		r.suspense_code = ALLOC_REASON_UNKNOWN_ACCOUNT;
-		if (suspend(a, intent_id, account, no, left,
-			    r.suspense_code, "account has no invoices",
-			    now_ms, errstr, errstr_size) < 0)
-			return -1;
-		r.suspense_minor = left;
-	}
+	if (settle_rest(a, intent_id, account, no, left, known, now_ms, &r,
+			errstr, errstr_size) < 0)
+		return -1;
 	*ret = r;
 	return 0;
+}
+
+/* Load account's invoices into the cache. *ret NULL: the account has
+ * more than the cache keeps for one account (use apply_sql). */
+static int cache_load(struct alloc *a, const char *account,
+		      struct invcache_invoice **ret, int *ret_count,
+		      char *errstr, size_t errstr_size)
+{
+	struct invcache_invoice buf[INVCACHE_ACCOUNT_INVOICES_MAX];
+	sqlite3_stmt *st = a->st[ST_ACCOUNT];
+	int n = 0, rc;
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, INVCACHE_ACCOUNT_INVOICES_MAX + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	       n < INVCACHE_ACCOUNT_INVOICES_MAX) {
+		snprintf(buf[n].no, sizeof(buf[n].no), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		buf[n].open_minor = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_err(errstr, errstr_size, "alloc: account invoices: %s",
+			sqlite3_errmsg(a->db));
+		return -1;
+	}
+	*ret = NULL;
+	if (rc == SQLITE_ROW) /* one more than the cache keeps */
+		return 0;
+	*ret = invcache_add(a->cache, account, n);
+	memcpy(*ret, buf, (size_t)n * sizeof(buf[0]));
+	*ret_count = n;
+	return 0;
+}
+
+/* Pay up to *left to one cached invoice, through to the ledger first. */
+static int pay_cached(struct alloc *a, const char *intent_id,
+		      struct invcache_invoice *inv, int64_t *left,
+		      struct alloc_result *r, char *errstr, size_t errstr_size)
+{
+	if (inv->open_minor == 0 || *left == 0)
+		return 0;
+	int64_t part = inv->open_minor < *left ? inv->open_minor : *left;
+	if (pay(a, intent_id, inv->no, part, errstr, errstr_size) < 0)
+		return -1;
+	inv->open_minor -= part;
+	*left -= part;
+	r->allocated_minor += part;
+	r->invoices_count++;
+	return 0;
+}
+
+/* The same rules as apply_sql, reading the account's n invoices inv from
+ * the cache. A named invoice that is not among them is looked up in the
+ * ledger: it is unknown or another account's. */
+static int apply_cached(struct alloc *a, const char *intent_id,
+			const char *account, const char *no,
+			int64_t amount_minor, int64_t now_ms,
+			struct invcache_invoice *inv, int n,
+			struct alloc_result *ret, char *errstr,
+			size_t errstr_size)
+{
+	struct alloc_result r = {0};
+	int64_t left = amount_minor;
+
+	if (no[0] != '\0') {
+		int k = 0;
+		while (k < n && strcmp(inv[k].no, no) != 0)
+			k++;
+		if (k == n) {
+			bool found = false, same = false;
+			int64_t open_minor = 0;
+			if (find_invoice(a, no, account, &found, &same,
+					 &open_minor, errstr, errstr_size) < 0)
+				return -1;
+			/* The account's own invoice missing from its cached
+			 * list would be a cache kept past a change. */
+			assert(!(found && same));
+			if (suspend_invoice(a, intent_id, account, no, found,
+					    amount_minor, now_ms, &r, errstr,
+					    errstr_size) < 0)
+				return -1;
+			*ret = r;
+			return 0;
+		}
+		if (pay_cached(a, intent_id, &inv[k], &left, &r, errstr,
+			       errstr_size) < 0)
+			return -1;
+	}
+	for (int k = 0; k < n && left > 0; k++)
+		if (pay_cached(a, intent_id, &inv[k], &left, &r, errstr,
+			       errstr_size) < 0)
+			return -1;
+	if (settle_rest(a, intent_id, account, no, left, n > 0, now_ms, &r,
+			errstr, errstr_size) < 0)
+		return -1;
+	*ret = r;
+	return 0;
+}
+
+int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
+		const char *invoice_no, int64_t amount_minor, int64_t now_ms,
+		struct alloc_result *ret, char *errstr, size_t errstr_size)
+{
+	assert(a != NULL && intent_id != NULL && account != NULL);
+	assert(amount_minor > 0 && ret != NULL);
+	const char *no = invoice_no != NULL ? invoice_no : "";
+	struct invcache_invoice *inv = NULL;
+	int n = 0;
+
+	/* inv stays NULL outside a batch and for an account too big to
+	 * cache (an account without invoices has a non-NULL, empty list). */
+	if (a->cache_on && !invcache_get(a->cache, account, &inv, &n) &&
+	    cache_load(a, account, &inv, &n, errstr, errstr_size) < 0)
+		return -1;
+	if (inv == NULL)
+		return apply_sql(a, intent_id, account, no, amount_minor,
+				 now_ms, ret, errstr, errstr_size);
+	return apply_cached(a, intent_id, account, no, amount_minor, now_ms,
+			    inv, n, ret, errstr, errstr_size);
 }

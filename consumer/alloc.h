@@ -21,6 +21,7 @@
 #ifndef TASDID_ALLOC_H
 #define TASDID_ALLOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,20 @@ int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
 int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
 		const char *invoice_no, int64_t amount_minor, int64_t now_ms,
 		struct alloc_result *ret, char *errstr, size_t errstr_size);
+
+/* The caller's transaction (a posting batch) has begun: from now until
+ * alloc_batch_end(), alloc_apply() may answer from its cache of accounts'
+ * invoices (consumer/invcache.h). Call it after BEGIN IMMEDIATE, when the
+ * write lock is held and the connection has seen every other connection's
+ * commit: the cache is cleared if the ledger changed since the last
+ * alloc_batch_end(a, true) — another connection committed (an invoice
+ * import) or this connection wrote outside a batch. */
+void alloc_batch_begin(struct alloc *a);
+
+/* The batch ended: committed true right after a successful COMMIT (the
+ * cache matches the ledger), false after a rollback or a failed commit
+ * (the cache is cleared: it holds the abandoned batch's payments). */
+void alloc_batch_end(struct alloc *a, bool committed);
 
 /* Finalize the statements and free a; NULL is fine. */
 void alloc_free(struct alloc *a);

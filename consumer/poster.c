@@ -74,6 +74,25 @@ static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The checkpoint policy of poster.h, on this connection only (the
+ * pragmas are per connection; other writers keep SQLite's defaults). */
+static int set_wal_policy(sqlite3 *db, char *errstr, size_t errstr_size)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA wal_autocheckpoint = %d;"
+		 " PRAGMA journal_size_limit = %d",
+		 POSTER_WAL_CHECKPOINT_PAGES, POSTER_WAL_LIMIT_BYTES);
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		set_err(errstr, errstr_size, "wal policy: %s",
+			msg != NULL ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
 int poster_open(const char *path, const char *biller_id,
 		const char *currency, unsigned ledger_flags,
 		struct poster **ret, char *errstr, size_t errstr_size)
@@ -88,7 +107,8 @@ int poster_open(const char *path, const char *biller_id,
 	if (ledger_db_open(path, biller_id, currency, ledger_flags, &p->db,
 			   errstr, errstr_size) < 0)
 		goto fail;
-	if (alloc_new(p->db, &p->alloc, errstr, errstr_size) < 0)
+	if (set_wal_policy(p->db, errstr, errstr_size) < 0 ||
+	    alloc_new(p->db, &p->alloc, errstr, errstr_size) < 0)
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(p->db, poster_sql[i], -1,
@@ -117,6 +137,8 @@ void poster_rollback(struct poster *p)
 	assert(p != NULL);
 	if (!sqlite3_get_autocommit(p->db))
 		sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+	if (p->alloc != NULL)
+		alloc_batch_end(p->alloc, false);
 	p->in_batch = false;
 }
 
@@ -172,6 +194,7 @@ int poster_begin(struct poster *p, char *errstr, size_t errstr_size)
 	assert(p != NULL && !p->in_batch);
 	if (run(p, p->st[ST_BEGIN], errstr, errstr_size) < 0)
 		return -1;
+	alloc_batch_begin(p->alloc);
 	p->in_batch = true;
 	return 0;
 }
@@ -269,6 +292,7 @@ int poster_commit(struct poster *p, char *errstr, size_t errstr_size)
 		poster_rollback(p);
 		return -1;
 	}
+	alloc_batch_end(p->alloc, true);
 	p->in_batch = false;
 	return 0;
 }

@@ -23,6 +23,25 @@
 
 #include "alloc.h"
 #include "intent.h"
+#include "ledger_db.h"
+
+/* Checkpoint policy of the posting connection (docs/performance.md). A
+ * batch dirties thousands of invoice pages at random keys; with SQLite's
+ * default (checkpoint when the WAL reaches 1000 pages) nearly every commit
+ * was followed by a checkpoint writing them all back into the database
+ * file. Letting the WAL grow to POSTER_WAL_CHECKPOINT_PAGES before the
+ * (passive, automatic) checkpoint lets one checkpoint write a hot page
+ * once for many batches. After a checkpoint the WAL file is cut back to
+ * POSTER_WAL_LIMIT_BYTES, so the disk used stays bounded. Durability is
+ * unchanged: a commit is durable once the WAL is synced (synchronous=FULL),
+ * whenever the checkpoint runs. */
+#define POSTER_WAL_CHECKPOINT_PAGES 16384 /* x 4 KiB pages = 64 MiB */
+#define POSTER_WAL_LIMIT_BYTES (128 * 1024 * 1024)
+
+_Static_assert((int64_t)POSTER_WAL_CHECKPOINT_PAGES * LEDGER_DB_PAGE_SIZE
+		       <= POSTER_WAL_LIMIT_BYTES,
+	       "the WAL a checkpoint leaves behind is kept, not cut each "
+	       "time");
 
 struct poster;
 

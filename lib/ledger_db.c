@@ -486,7 +486,11 @@ out:
 
 /* One statement, so one snapshot: a writer committing between the sums
  * cannot make a balanced ledger look unbalanced. sum() of integers fails
- * with "integer overflow" rather than going inexact. */
+ * with "integer overflow" rather than going inexact. The per-invoice sums
+ * come from one grouped scan of allocations (the schema has no index on
+ * allocations.invoice_no, so a correlated sum per invoice would scan the
+ * table once per invoice); the per-posting sums seek by intent_id, the
+ * leading key of allocations, account_credit and suspense. */
 static const char balance_sql[] =
 	"SELECT"
 	" (SELECT coalesce(sum(amount_minor), 0) FROM postings),"
@@ -501,9 +505,11 @@ static const char balance_sql[] =
 	"             WHERE c.intent_id = p.intent_id), 0)"
 	" + coalesce((SELECT s.amount_minor FROM suspense AS s"
 	"             WHERE s.intent_id = p.intent_id), 0)),"
-	" (SELECT count(*) FROM invoices AS i WHERE i.amount_paid_minor <>"
-	"   coalesce((SELECT sum(a.amount_minor) FROM allocations AS a"
-	"             WHERE a.invoice_no = i.invoice_no), 0))";
+	" (SELECT count(*) FROM invoices AS i"
+	"   LEFT JOIN (SELECT invoice_no, sum(amount_minor) AS paid_minor"
+	"              FROM allocations GROUP BY invoice_no) AS a"
+	"   ON a.invoice_no = i.invoice_no"
+	"   WHERE i.amount_paid_minor <> coalesce(a.paid_minor, 0))";
 
 int ledger_db_check_balance(sqlite3 *db, struct ledger_balance *ret,
 			    char *errstr, size_t errstr_size)

@@ -133,6 +133,126 @@ START_TEST(test_many_open_invoices)
 }
 END_TEST
 
+/* The poster remembers accounts' invoices between batches (invcache.h).
+ * Each case pays ACC-1 (INV-A 10000) 4000 in a first batch, so the
+ * account is cached with 6000 open; then changes the ledger behind the
+ * cache in one way; then pays 9000. A cache kept past the change would
+ * split the 9000 differently from the ledger's truth, asserted here. */
+enum change {
+	CHANGE_OTHER_CONNECTION, /* an invoice import's commit */
+	CHANGE_SAME_CONNECTION,  /* a write outside a batch */
+	CHANGE_ROLLED_BACK,      /* a batch that paid 5000, abandoned */
+};
+
+static void change_ledger(struct tu_ledger *L, enum change how)
+{
+	char err[512] = "";
+	if (how == CHANGE_OTHER_CONNECTION) {
+		sqlite3 *other = NULL;
+		ck_assert_int_eq(ledger_db_open(L->path, "water", "JOD", 0,
+						&other, err, sizeof(err)),
+				 0);
+		tu_invoice(other, "INV-0", "ACC-1", "2026-09-30", 3000);
+		sqlite3_close(other);
+	} else if (how == CHANGE_SAME_CONNECTION) {
+		tu_invoice(L->db, "INV-0", "ACC-1", "2026-09-30", 3000);
+	} else {
+		struct intent in;
+		struct poster_outcome o;
+		tu_intent(&in, 7, "ACC-1", "", 5000);
+		ck_assert_int_eq(poster_begin(L->p, err, sizeof(err)), 0);
+		ck_assert_int_eq(poster_post(L->p, &in, TU_TOPIC, 0, 1, 1, &o,
+					     err, sizeof(err)),
+				 0);
+		ck_assert_int_eq(o.split.allocated_minor, 5000);
+		poster_rollback(L->p);
+	}
+}
+
+START_TEST(test_cache_follows_ledger)
+{
+	static const struct {
+		enum change how;
+		int64_t allocated, credit, paid_0, paid_a;
+	} cases[] = {
+		/* INV-0 (older, 3000) first, then INV-A's 6000 */
+		{CHANGE_OTHER_CONNECTION, 9000, 0, 3000, 10000},
+		{CHANGE_SAME_CONNECTION, 9000, 0, 3000, 10000},
+		/* the abandoned 5000 is not paid: 6000 open, 3000 credit */
+		{CHANGE_ROLLED_BACK, 6000, 3000, -1, 10000},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tu_ledger L;
+		struct intent in;
+		struct poster_outcome o;
+		tu_ledger_open(&L);
+		tu_invoice(L.db, "INV-A", "ACC-1", "2026-10-31", 10000);
+		tu_intent(&in, 1, "ACC-1", "", 4000);
+		tu_post_one(&L, &in, 0, &o);
+		ck_assert_int_eq(o.split.allocated_minor, 4000);
+		change_ledger(&L, cases[i].how);
+		tu_intent(&in, 2, "ACC-1", "", 9000);
+		tu_post_one(&L, &in, 1, &o);
+		ck_assert_int_eq(o.split.allocated_minor, cases[i].allocated);
+		ck_assert_int_eq(o.split.credit_minor, cases[i].credit);
+		if (cases[i].paid_0 >= 0)
+			ck_assert_int_eq(tu_paid(L.db, "INV-0"),
+					 cases[i].paid_0);
+		ck_assert_int_eq(tu_paid(L.db, "INV-A"), cases[i].paid_a);
+		tu_assert_balanced(L.db, 2, 13000);
+		tu_ledger_close(&L);
+	}
+}
+END_TEST
+
+/* Within one batch the cache carries each payment to the next: three
+ * payments of one account in a batch pay its invoices in turn, and a
+ * named invoice of another account still goes to suspense. */
+START_TEST(test_cache_within_batch)
+{
+	struct tu_ledger L;
+	char err[512] = "";
+	tu_ledger_open(&L);
+	tu_invoice(L.db, "INV-A", "ACC-1", "2026-10-31", 10000);
+	tu_invoice(L.db, "INV-B", "ACC-1", "2026-11-30", 20000);
+	tu_invoice(L.db, "INV-C", "ACC-2", "2026-11-30", 5000);
+	static const struct {
+		const char *account, *invoice;
+		int64_t amount_minor, allocated, credit, suspense;
+	} pays[] = {
+		{"ACC-1", "", 8000, 8000, 0, 0},       /* A: 2000 open */
+		{"ACC-1", "INV-B", 19000, 19000, 0, 0}, /* B: 1000 open */
+		{"ACC-1", "INV-C", 500, 0, 0, 500},    /* another's */
+		{"ACC-1", "", 4000, 3000, 1000, 0},    /* A, B, credit */
+		{"ACC-1", "INV-A", 700, 0, 700, 0},    /* paid: credit */
+	};
+	struct poster_counts c = {0};
+	ck_assert_int_eq(poster_begin(L.p, err, sizeof(err)), 0);
+	for (int i = 0; i < (int)(sizeof(pays) / sizeof(pays[0])); i++) {
+		struct intent in;
+		struct poster_outcome o;
+		tu_intent(&in, 1 + i, pays[i].account, pays[i].invoice,
+			  pays[i].amount_minor);
+		ck_assert_int_eq(poster_post(L.p, &in, TU_TOPIC, 0, i, 1, &o,
+					     err, sizeof(err)),
+				 0);
+		ck_assert_int_eq(o.split.allocated_minor, pays[i].allocated);
+		ck_assert_int_eq(o.split.credit_minor, pays[i].credit);
+		ck_assert_int_eq(o.split.suspense_minor, pays[i].suspense);
+		c.postings_count++;
+	}
+	ck_assert_int_eq(poster_advance(L.p, TU_TOPIC, 0, 5, &c, 1, err,
+					sizeof(err)),
+			 0);
+	ck_assert_int_eq(poster_commit(L.p, err, sizeof(err)), 0);
+	ck_assert_int_eq(tu_paid(L.db, "INV-A"), 10000);
+	ck_assert_int_eq(tu_paid(L.db, "INV-B"), 20000);
+	ck_assert_int_eq(tu_paid(L.db, "INV-C"), 0);
+	tu_assert_balanced(L.db, 5, 32200);
+	tu_ledger_close(&L);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("alloc");
@@ -140,6 +260,8 @@ int main(void)
 	tcase_add_test(tc, test_rules);
 	tcase_add_test(tc, test_paid_up_account_gets_credit);
 	tcase_add_test(tc, test_many_open_invoices);
+	tcase_add_test(tc, test_cache_follows_ledger);
+	tcase_add_test(tc, test_cache_within_batch);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,117 @@
+/* invcache — see invcache.h. An open-addressing hash of account names
+ * (linear probing; nothing is ever removed but by clearing all, so no
+ * tombstones) over two arrays: accounts and their invoices. */
+#include "invcache.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Twice the accounts: probes stay short at the highest load. */
+#define SLOTS_COUNT (2 * INVCACHE_ACCOUNTS_MAX)
+
+_Static_assert((SLOTS_COUNT & (SLOTS_COUNT - 1)) == 0,
+	       "slots are indexed with a mask");
+
+struct account {
+	char name[INTENT_ACCOUNT_MAX + 1];
+	int32_t first; /* into invoices */
+	int32_t count;
+};
+
+struct invcache {
+	int32_t *slots; /* account index + 1; 0 is empty */
+	struct account *accounts;
+	struct invcache_invoice *invoices;
+	int32_t accounts_count;
+	int32_t invoices_count;
+};
+
+struct invcache *invcache_new(void)
+{
+	struct invcache *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	c->slots = calloc(SLOTS_COUNT, sizeof(*c->slots));
+	c->accounts = calloc(INVCACHE_ACCOUNTS_MAX, sizeof(*c->accounts));
+	c->invoices = calloc(INVCACHE_INVOICES_MAX, sizeof(*c->invoices));
+	if (c->slots == NULL || c->accounts == NULL || c->invoices == NULL) {
+		invcache_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void invcache_free(struct invcache *c)
+{
+	if (c == NULL)
+		return;
+	free(c->slots);
+	free(c->accounts);
+	free(c->invoices);
+	free(c);
+}
+
+void invcache_clear(struct invcache *c)
+{
+	assert(c != NULL);
+	if (c->accounts_count == 0)
+		return;
+	memset(c->slots, 0, SLOTS_COUNT * sizeof(*c->slots));
+	c->accounts_count = 0;
+	c->invoices_count = 0;
+}
+
+/* FNV-1a: account names are short; any decent spread will do. */
+static uint32_t hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* The slot holding account, or the empty slot where it would go. */
+static int32_t *slot_for(struct invcache *c, const char *account)
+{
+	uint32_t i = hash(account) & (SLOTS_COUNT - 1);
+	for (;;) {
+		int32_t *s = &c->slots[i];
+		if (*s == 0 || strcmp(c->accounts[*s - 1].name, account) == 0)
+			return s;
+		i = (i + 1) & (SLOTS_COUNT - 1);
+	}
+}
+
+bool invcache_get(struct invcache *c, const char *account,
+		  struct invcache_invoice **ret, int *ret_count)
+{
+	assert(c != NULL && account != NULL && ret != NULL);
+	int32_t *s = slot_for(c, account);
+	if (*s == 0)
+		return false;
+	const struct account *a = &c->accounts[*s - 1];
+	*ret = &c->invoices[a->first];
+	*ret_count = a->count;
+	return true;
+}
+
+struct invcache_invoice *invcache_add(struct invcache *c, const char *account,
+				      int count)
+{
+	assert(c != NULL && account != NULL);
+	assert(count >= 0 && count <= INVCACHE_ACCOUNT_INVOICES_MAX);
+	assert(strlen(account) <= INTENT_ACCOUNT_MAX);
+	if (c->accounts_count == INVCACHE_ACCOUNTS_MAX ||
+	    c->invoices_count > INVCACHE_INVOICES_MAX - count)
+		invcache_clear(c);
+	int32_t *s = slot_for(c, account);
+	assert(*s == 0);
+	struct account *a = &c->accounts[c->accounts_count];
+	strcpy(a->name, account);
+	a->first = c->invoices_count;
+	a->count = count;
+	c->invoices_count += count;
+	*s = ++c->accounts_count;
+	return &c->invoices[a->first];
+}

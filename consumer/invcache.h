@@ -1,0 +1,71 @@
+/* invcache — the poster's memory of accounts' invoices: for each account
+ * it has seen, every invoice number in allocation order (due_on, then
+ * invoice_no) with the amount still open.
+ *
+ * Why: allocation reads an account's open invoices for almost every
+ * posting, and that read (an index seek plus one table seek per invoice,
+ * at random keys) cost about a third of the posting path's time
+ * (docs/performance.md). The cache answers it from memory.
+ *
+ * It is only a copy: the ledger stays the system of record and is written
+ * in the same transaction as before (alloc writes through: the UPDATE of
+ * invoices.amount_paid_minor and then the cached amount). Whoever owns the
+ * cache must clear it whenever the ledger may differ from it — another
+ * connection's commit (an invoice import), a rolled-back batch — and alloc
+ * does so (alloc_batch_begin, alloc_batch_end). Clearing is always safe:
+ * the next posting of an account reloads it.
+ *
+ * Bounded: at most INVCACHE_ACCOUNTS_MAX accounts and INVCACHE_INVOICES_MAX
+ * invoices; adding past either clears the whole cache first (the working
+ * set of a day's payments is reloaded, nothing is wrong). An account with
+ * more than INVCACHE_ACCOUNT_INVOICES_MAX invoices is never cached. */
+#ifndef TASDID_INVCACHE_H
+#define TASDID_INVCACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "intent.h"
+
+#define INVCACHE_ACCOUNTS_MAX (1 << 18)       /* 262,144 accounts */
+#define INVCACHE_INVOICES_MAX (1 << 19)       /* 524,288 invoices */
+#define INVCACHE_ACCOUNT_INVOICES_MAX 32
+
+_Static_assert(INVCACHE_ACCOUNT_INVOICES_MAX <= INVCACHE_INVOICES_MAX,
+	       "one account's invoices always fit an empty cache");
+
+/* One invoice of an account, as the ledger had it at the last write. */
+struct invcache_invoice {
+	char no[INTENT_INVOICE_MAX + 1];
+	int64_t open_minor; /* amount_due_minor - amount_paid_minor, >= 0 */
+};
+
+struct invcache;
+
+/* A new, empty cache (its tables are allocated now, ~38 MiB of address
+ * space, touched only as it fills). Returns NULL when out of memory; the
+ * caller frees it with invcache_free(). */
+struct invcache *invcache_new(void);
+
+/* Free c; NULL is fine. */
+void invcache_free(struct invcache *c);
+
+/* Forget everything. */
+void invcache_clear(struct invcache *c);
+
+/* The cached invoices of account: true with *ret (borrowed, valid until
+ * the next invcache_add or invcache_clear; open_minor may be changed in
+ * place by the caller that has just written the same change to the
+ * ledger) and *ret_count (0 for an account known to have no invoice), or
+ * false when account is not cached. */
+bool invcache_get(struct invcache *c, const char *account,
+		  struct invcache_invoice **ret, int *ret_count);
+
+/* Make room for account's count invoices (0 ..
+ * INVCACHE_ACCOUNT_INVOICES_MAX) and return the array the caller fills in
+ * allocation order before the next call. account must not be cached
+ * already. Clears the cache first when it is full. */
+struct invcache_invoice *invcache_add(struct invcache *c, const char *account,
+				      int count);
+
+#endif
