@@ -2,12 +2,12 @@
 #include "alloc.h"
 
 #include <assert.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errstr.h"
 #include "intent.h"
 #include "invcache.h"
 
@@ -72,32 +72,19 @@ struct open_invoice {
 	int64_t open_minor;
 };
 
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
-
 int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
 	      size_t errstr_size)
 {
 	assert(db != NULL && ret != NULL);
 	struct alloc *a = calloc(1, sizeof(*a));
 	if (a == NULL) {
-		set_err(errstr, errstr_size, "alloc: out of memory");
+		errstr_set(errstr, errstr_size, "alloc: out of memory");
 		return -1;
 	}
 	a->db = db;
 	a->cache = invcache_new();
 	if (a->cache == NULL) {
-		set_err(errstr, errstr_size, "alloc: out of memory");
+		errstr_set(errstr, errstr_size, "alloc: out of memory");
 		alloc_free(a);
 		return -1;
 	}
@@ -106,7 +93,7 @@ int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
 		if (sqlite3_prepare_v3(db, alloc_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &a->st[i],
 				       NULL) != SQLITE_OK) {
-			set_err(errstr, errstr_size, "alloc: prepare: %s",
+			errstr_set(errstr, errstr_size, "alloc: prepare: %s",
 				sqlite3_errmsg(db));
 			alloc_free(a);
 			return -1;
@@ -170,7 +157,7 @@ static int run(struct alloc *a, sqlite3_stmt *st, char *errstr,
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		set_err(errstr, errstr_size, "alloc: %s: %s", sqlite3_sql(st),
+		errstr_set(errstr, errstr_size, "alloc: %s: %s", sqlite3_sql(st),
 			sqlite3_errmsg(a->db));
 		return -1;
 	}
@@ -232,7 +219,7 @@ static int find_invoice(struct alloc *a, const char *no, const char *account,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		set_err(errstr, errstr_size, "alloc: invoice: %s",
+		errstr_set(errstr, errstr_size, "alloc: invoice: %s",
 			sqlite3_errmsg(a->db));
 		return -1;
 	}
@@ -257,7 +244,7 @@ static int read_open(struct alloc *a, const char *account,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		set_err(errstr, errstr_size, "alloc: open invoices: %s",
+		errstr_set(errstr, errstr_size, "alloc: open invoices: %s",
 			sqlite3_errmsg(a->db));
 		return -1;
 	}
@@ -299,7 +286,7 @@ static int account_known(struct alloc *a, const char *account,
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		set_err(errstr, errstr_size, "alloc: account: %s",
+		errstr_set(errstr, errstr_size, "alloc: account: %s",
 			sqlite3_errmsg(a->db));
 		return -1;
 	}
@@ -429,7 +416,7 @@ static int cache_load(struct alloc *a, const char *account,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		set_err(errstr, errstr_size, "alloc: account invoices: %s",
+		errstr_set(errstr, errstr_size, "alloc: account invoices: %s",
 			sqlite3_errmsg(a->db));
 		return -1;
 	}

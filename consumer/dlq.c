@@ -3,11 +3,11 @@
 
 #include <assert.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errstr.h"
 #include "timeutil.h"
 
 /* How long dlq_send waits for room in librdkafka's queue before failing
@@ -21,19 +21,6 @@ struct dlq {
 	int64_t delivered_count;
 	int64_t failed_count;
 };
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
 
 /* Called exactly once per message, from rd_kafka_poll/flush. */
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
@@ -84,7 +71,7 @@ int dlq_new(const struct kafka_props *props, const char *topic,
 	struct dlq *d = calloc(1, sizeof(*d));
 	int r = -1;
 	if (d == NULL) {
-		set_err(errstr, errstr_size, "dlq: out of memory");
+		errstr_set(errstr, errstr_size, "dlq: out of memory");
 		goto out;
 	}
 	snprintf(d->topic, sizeof(d->topic), "%s", topic);
@@ -100,7 +87,7 @@ int dlq_new(const struct kafka_props *props, const char *topic,
 	char why[512];
 	d->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
 	if (d->rk == NULL) {
-		set_err(errstr, errstr_size, "dlq: %s", why);
+		errstr_set(errstr, errstr_size, "dlq: %s", why);
 		goto out;
 	}
 	conf = NULL; /* rd_kafka_new took it */
@@ -148,7 +135,7 @@ int dlq_send(struct dlq *d, const rd_kafka_message_t *msg,
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		*status = DLQ_FAILED;
 		d->failed_count++;
-		set_err(errstr, errstr_size, "dead letter to %s: %s", d->topic,
+		errstr_set(errstr, errstr_size, "dead letter to %s: %s", d->topic,
 			rd_kafka_err2str(err));
 		return -1;
 	}

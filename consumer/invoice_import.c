@@ -10,6 +10,7 @@
 
 #include <csv.h>
 
+#include "errstr.h"
 #include "intent.h"
 #include "timeutil.h"
 
@@ -59,19 +60,6 @@ struct state {
 	bool fatal;
 	char errstr[512];
 };
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
 
 static void row_error(struct state *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -335,7 +323,7 @@ static int read_file(const char *path, char **ret, size_t *ret_len,
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
-		set_err(errstr, errstr_size, "%s: cannot open", path);
+		errstr_set(errstr, errstr_size, "%s: cannot open", path);
 		return -1;
 	}
 	char *buf = NULL;
@@ -344,14 +332,14 @@ static int read_file(const char *path, char **ret, size_t *ret_len,
 	for (;;) {
 		if (cap - len < 65536) {
 			if (cap >= INVIMP_FILE_MAX_BYTES) {
-				set_err(errstr, errstr_size, "%s: larger than "
+				errstr_set(errstr, errstr_size, "%s: larger than "
 					"%d bytes", path, INVIMP_FILE_MAX_BYTES);
 				goto out;
 			}
 			cap = cap == 0 ? 1 << 20 : cap * 2;
 			char *nb = realloc(buf, cap);
 			if (nb == NULL) {
-				set_err(errstr, errstr_size, "out of memory");
+				errstr_set(errstr, errstr_size, "out of memory");
 				goto out;
 			}
 			buf = nb;
@@ -362,7 +350,7 @@ static int read_file(const char *path, char **ret, size_t *ret_len,
 			break;
 	}
 	if (ferror(f)) {
-		set_err(errstr, errstr_size, "%s: read error", path);
+		errstr_set(errstr, errstr_size, "%s: read error", path);
 		goto out;
 	}
 	*ret = buf;
@@ -388,7 +376,7 @@ static int prepare(struct state *s, char *errstr, size_t errstr_size)
 			goto fail;
 	return 0;
 fail:
-	set_err(errstr, errstr_size, "%s", sqlite3_errmsg(s->db));
+	errstr_set(errstr, errstr_size, "%s", sqlite3_errmsg(s->db));
 	return -1;
 }
 
@@ -399,25 +387,25 @@ static int parse(struct state *s, const char *text, size_t len,
 	struct csv_parser csv;
 	int r = -1;
 	if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
-		set_err(errstr, errstr_size, "csv: out of memory");
+		errstr_set(errstr, errstr_size, "csv: out of memory");
 		return -1;
 	}
 	csv_set_space_func(&csv, no_space);
 	if (csv_parse(&csv, text, len, on_field, on_row, s) != len ||
 	    csv_fini(&csv, on_field, on_row, s) != 0) {
 		/* The row being read when the syntax broke. */
-		set_err(errstr, errstr_size, "line %lld: CSV syntax: %s "
+		errstr_set(errstr, errstr_size, "line %lld: CSV syntax: %s "
 			"(quotes must be RFC 4180)",
 			(long long)(s->line + s->next_line),
 			csv_strerror(csv_error(&csv)));
 		goto out;
 	}
 	if (s->fatal) {
-		set_err(errstr, errstr_size, "%s", s->errstr);
+		errstr_set(errstr, errstr_size, "%s", s->errstr);
 		goto out;
 	}
 	if (!s->header_done) {
-		set_err(errstr, errstr_size, "empty file: no header");
+		errstr_set(errstr, errstr_size, "empty file: no header");
 		goto out;
 	}
 	r = 0;
@@ -436,7 +424,7 @@ int invimp_import(sqlite3 *db, const struct currency *cur, const char *path,
 	size_t len = 0;
 	int r = -1;
 	if (s == NULL) {
-		set_err(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	*s = (struct state){.db = db, .cur = cur, .on_error = on_error,
@@ -445,12 +433,12 @@ int invimp_import(sqlite3 *db, const struct currency *cur, const char *path,
 	if (read_file(path, &text, &len, errstr, errstr_size) < 0)
 		goto out;
 	if (!utf8_valid((unsigned char *)text, len)) {
-		set_err(errstr, errstr_size, "%s: not valid UTF-8", path);
+		errstr_set(errstr, errstr_size, "%s: not valid UTF-8", path);
 		goto out;
 	}
 	size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		set_err(errstr, errstr_size, "begin: %s", sqlite3_errmsg(db));
+		errstr_set(errstr, errstr_size, "begin: %s", sqlite3_errmsg(db));
 		goto out;
 	}
 	if (prepare(s, errstr, errstr_size) == 0 &&
@@ -459,10 +447,10 @@ int invimp_import(sqlite3 *db, const struct currency *cur, const char *path,
 		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 			r = 0;
 		else
-			set_err(errstr, errstr_size, "commit: %s",
+			errstr_set(errstr, errstr_size, "commit: %s",
 				sqlite3_errmsg(db));
 	} else if (s->rep.errors_count > 0) {
-		set_err(errstr, errstr_size, "%lld rows refused; nothing "
+		errstr_set(errstr, errstr_size, "%lld rows refused; nothing "
 			"imported", (long long)s->rep.errors_count);
 	}
 	if (r < 0 && !sqlite3_get_autocommit(db))

@@ -3,7 +3,6 @@
 
 #include <assert.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "dlq.h"
+#include "errstr.h"
 #include "intent.h"
 #include "log.h"
 #include "poster.h"
@@ -82,19 +82,6 @@ struct post {
 	struct post_stats st;
 	bool fatal;
 };
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
 
 static const char *part_topic(const struct part *pt)
 {
@@ -727,7 +714,7 @@ static int open_billers(struct post *p, const struct post_options *o,
 	int n = o->biller_count > 0 ? o->biller_count
 				    : (int)config_biller_count(p->cfg);
 	if (n == 0 || n > POST_BILLERS_MAX) {
-		set_err(errstr, errstr_size, "%d billers: need 1 to %d", n,
+		errstr_set(errstr, errstr_size, "%d billers: need 1 to %d", n,
 			POST_BILLERS_MAX);
 		return -1;
 	}
@@ -737,12 +724,12 @@ static int open_billers(struct post *p, const struct post_options *o,
 				? config_biller_find(p->cfg, o->billers[i])
 				: config_biller_at(p->cfg, (size_t)i);
 		if (cb == NULL) {
-			set_err(errstr, errstr_size, "no biller '%s' in %s",
+			errstr_set(errstr, errstr_size, "no biller '%s' in %s",
 				o->billers[i], config_path(p->cfg));
 			return -1;
 		}
 		if (biller_by_topic(p, cb->topic) != NULL) {
-			set_err(errstr, errstr_size, "biller '%s' twice, or "
+			errstr_set(errstr, errstr_size, "biller '%s' twice, or "
 				"its topic shared", cb->id);
 			return -1;
 		}
@@ -819,7 +806,7 @@ static int make_consumer(struct post *p, const struct kafka_props *user,
 	char why[512];
 	p->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, why, sizeof(why));
 	if (p->rk == NULL) {
-		set_err(errstr, errstr_size, "consumer: %s", why);
+		errstr_set(errstr, errstr_size, "consumer: %s", why);
 		goto out;
 	}
 	conf = NULL; /* rd_kafka_new took it */
@@ -831,7 +818,7 @@ static int make_consumer(struct post *p, const struct kafka_props *user,
 						  RD_KAFKA_PARTITION_UA);
 	rd_kafka_resp_err_t err = rd_kafka_subscribe(p->rk, topics);
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		set_err(errstr, errstr_size, "subscribe: %s",
+		errstr_set(errstr, errstr_size, "subscribe: %s",
 			rd_kafka_err2str(err));
 		goto out;
 	}
@@ -852,7 +839,7 @@ int post_new(const struct config *cfg, const struct kafka_props *props,
 	assert(cfg != NULL && props != NULL && opts != NULL && ret != NULL);
 	struct post *p = calloc(1, sizeof(*p));
 	if (p == NULL) {
-		set_err(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	p->cfg = cfg;
@@ -861,7 +848,7 @@ int post_new(const struct config *cfg, const struct kafka_props *props,
 		goto fail;
 	p->items = calloc((size_t)p->batch_max, sizeof(*p->items));
 	if (p->items == NULL) {
-		set_err(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		goto fail;
 	}
 	if (dlq_new(props, config_get_str(cfg, "topics", "dead_letter",

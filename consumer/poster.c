@@ -2,11 +2,11 @@
 #include "poster.h"
 
 #include <assert.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errstr.h"
 #include "ledger_db.h"
 
 enum {
@@ -61,19 +61,6 @@ struct poster {
 	bool in_batch;
 };
 
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-	if (errstr == NULL || errstr_size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errstr, errstr_size, fmt, ap);
-	va_end(ap);
-}
-
 /* The checkpoint policy of poster.h, on this connection only (the
  * pragmas are per connection; other writers keep SQLite's defaults). */
 static int set_wal_policy(sqlite3 *db, char *errstr, size_t errstr_size)
@@ -85,7 +72,7 @@ static int set_wal_policy(sqlite3 *db, char *errstr, size_t errstr_size)
 		 POSTER_WAL_CHECKPOINT_PAGES, POSTER_WAL_LIMIT_BYTES);
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		set_err(errstr, errstr_size, "wal policy: %s",
+		errstr_set(errstr, errstr_size, "wal policy: %s",
 			msg != NULL ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
 		return -1;
@@ -100,7 +87,7 @@ int poster_open(const char *path, const char *biller_id,
 	assert(ret != NULL && currency != NULL);
 	struct poster *p = calloc(1, sizeof(*p));
 	if (p == NULL) {
-		set_err(errstr, errstr_size, "poster: out of memory");
+		errstr_set(errstr, errstr_size, "poster: out of memory");
 		return -1;
 	}
 	snprintf(p->currency, sizeof(p->currency), "%s", currency);
@@ -114,7 +101,7 @@ int poster_open(const char *path, const char *biller_id,
 		if (sqlite3_prepare_v3(p->db, poster_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &p->st[i],
 				       NULL) != SQLITE_OK) {
-			set_err(errstr, errstr_size, "%s: prepare: %s", path,
+			errstr_set(errstr, errstr_size, "%s: prepare: %s", path,
 				sqlite3_errmsg(p->db));
 			goto fail;
 		}
@@ -162,7 +149,7 @@ static int run(struct poster *p, sqlite3_stmt *st, char *errstr,
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		set_err(errstr, errstr_size, "%s: %s", sqlite3_sql(st),
+		errstr_set(errstr, errstr_size, "%s: %s", sqlite3_sql(st),
 			sqlite3_errmsg(p->db));
 		return -1;
 	}
@@ -181,7 +168,7 @@ int poster_next_offset(struct poster *p, const char *topic,
 	int64_t off = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		set_err(errstr, errstr_size, "kafka_offsets: %s",
+		errstr_set(errstr, errstr_size, "kafka_offsets: %s",
 			sqlite3_errmsg(p->db));
 		return -1;
 	}
