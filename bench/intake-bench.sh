@@ -38,11 +38,17 @@ run_wrk() {
 import re, sys
 t = open(sys.argv[1]).read()
 def ms(v):
-    n, u = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[u]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", t).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", t).group(1))
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)  # wrk: 1.2m is minutes
+    if m is None:
+        return float("nan")
+    n, u = m.groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
+def grab(pat):
+    m = re.search(pat, t)
+    return m.group(1) if m else "nan"
+rps = float(grab(r"Requests/sec:\s+([\d.]+)"))
+p50 = ms(grab(r"50%\s+(\S+)"))
+p99 = ms(grab(r"99%\s+(\S+)"))
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
 err = re.search(r"Socket errors: (.*)", t)
 print(f"{rps:.0f} {p50:.2f} {p99:.2f} {non2xx.group(1) if non2xx else 0} {err.group(1).replace(' ', '') if err else 'none'}")
@@ -95,4 +101,4 @@ acc=$(( $(metric tasdid_intake_intents_accepted_total) - before_acc ))
 in_kafka=$(( $(topic_total) - before_topic ))
 echo "overload, 320 conns:               ${o_rps}/s p50 ${o_p50} ms p99 ${o_p99} ms 503s ${o_non2xx} socket errors ${o_err}"
 echo "  202s ${acc}, new messages in Kafka ${in_kafka}: $([ "$in_kafka" -ge "$acc" ] && echo 'no false 202' || echo 'FALSE 202s!')"
-curl -s "http://127.0.0.1:$P1/metrics" | grep -E 'shed_total\{|queue_depth|inflight ' | grep -v ' 0$' || true
+curl -s "http://127.0.0.1:$P1/metrics" | grep -E 'shed_total\{|queue_depth|inflight ' | grep -v -e ' 0$' -e '^#' || true

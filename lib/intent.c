@@ -31,7 +31,8 @@ static const char *const channel_names[] = {
 _Static_assert(CHANNEL_COUNT == INTENT_CHANNEL_WEB + 1,
 	       "every channel needs a name");
 
-/* Every field of schema v1, in schema order; anything else is refused. */
+/* Every field of schema v1, in schema order (enum field_id); anything else
+ * is refused. */
 static const char *const known_fields[] = {
 	"schema_version", "intent_id", "idempotency_key", "bank", "branch",
 	"terminal", "biller", "account", "invoice", "amount", "currency",
@@ -116,28 +117,135 @@ static bool char_allowed(unsigned char c, unsigned classes, const char *extra)
 	return c != '\0' && strchr(extra, c) != NULL;
 }
 
+/* Field ids: indexes into known_fields[] (schema order). */
+enum field_id {
+	F_SCHEMA_VERSION, F_INTENT_ID, F_IDEMPOTENCY_KEY, F_BANK, F_BRANCH,
+	F_TERMINAL, F_BILLER, F_ACCOUNT, F_INVOICE, F_AMOUNT, F_CURRENCY,
+	F_PAID_AT, F_RECEIVED_AT, F_CHANNEL, F_COUNT
+};
+_Static_assert(F_COUNT == sizeof(known_fields) / sizeof(known_fields[0]),
+	       "one id per known field");
+
+/* One member's value, whichever parser found it. */
+enum value_type { VT_ABSENT = 0, VT_STRING, VT_INTEGER, VT_REAL, VT_OTHER };
+
+struct value {
+	enum value_type type;
+	const char *s; /* VT_STRING: not NUL-terminated, len bytes */
+	size_t len;
+	long long i;   /* VT_INTEGER */
+};
+
+/* An object split into its members: one pass over the keys (document
+ * order) fills the slot of each known field and remembers the first key
+ * that is unknown or holds a NUL; the checks then read the slots. */
+struct members {
+	struct value v[F_COUNT];
+	bool bad;              /* a bad key was seen */
+	bool bad_nul;          /* it holds a NUL */
+	char bad_key[sizeof(((struct intent_error *)0)->field) + 1];
+	size_t bad_key_len;    /* the key's full length */
+};
+
+/* known_fields index of key, or -1. Lengths first: keys may hold NULs. */
+static int field_id_of(const char *key, size_t len)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		if (strlen(known_fields[i]) == len &&
+		    memcmp(key, known_fields[i], len) == 0)
+			return i;
+	return -1;
+}
+
+static void note_bad_key(struct members *m, const char *key, size_t len)
+{
+	if (m->bad)
+		return;
+	m->bad = true;
+	m->bad_nul = memchr(key, '\0', len) != NULL;
+	size_t n = len < sizeof(m->bad_key) - 1 ? len : sizeof(m->bad_key) - 1;
+	memcpy(m->bad_key, key, n);
+	m->bad_key[n] = '\0';
+	m->bad_key_len = len;
+}
+
+/* The first bad key, named as check order requires (see intent.h). */
+static int fail_bad_key(const struct members *m, struct intent_error *err)
+{
+	if (m->bad_nul) {
+		/* Name it with the NULs shown, not cut at the first. */
+		char shown[sizeof(err->field)];
+		size_t n = m->bad_key_len < sizeof(shown) - 1 ? m->bad_key_len
+							      : sizeof(shown) - 1;
+		for (size_t i = 0; i < n; i++)
+			shown[i] = m->bad_key[i] != '\0' ? m->bad_key[i] : '?';
+		shown[n] = '\0';
+		return fail(err, shown,
+			    "field names must not contain NUL characters");
+	}
+	return fail(err, m->bad_key, "unknown field (schema version %d)",
+		    INTENT_SCHEMA_VERSION);
+}
+
+/* The members of a jansson object. */
+static void members_of_object(const json_t *obj, struct members *m)
+{
+	memset(m, 0, sizeof(*m));
+	/* jansson's iterator API is not const-correct; nothing is changed. */
+	json_t *o = (json_t *)obj;
+	for (void *it = json_object_iter(o); it != NULL;
+	     it = json_object_iter_next(o, it)) {
+		const char *key = json_object_iter_key(it);
+		size_t key_len = json_object_iter_key_len(it);
+		int id = field_id_of(key, key_len);
+		if (id < 0) {
+			note_bad_key(m, key, key_len);
+			continue;
+		}
+		const json_t *j = json_object_iter_value(it);
+		struct value *v = &m->v[id];
+		switch (json_typeof(j)) {
+		case JSON_STRING:
+			v->type = VT_STRING;
+			v->s = json_string_value(j);
+			v->len = json_string_length(j);
+			break;
+		case JSON_INTEGER:
+			v->type = VT_INTEGER;
+			v->i = (long long)json_integer_value(j);
+			break;
+		case JSON_REAL:
+			v->type = VT_REAL;
+			break;
+		default:
+			v->type = VT_OTHER;
+			break;
+		}
+	}
+}
+
 /* The string value of field name, or -1 with *err set when it is not a
  * string or holds a NUL (jansson refuses \u0000 in intent_decode(), but an
  * object handed to intent_decode_object() may come from a laxer parse). */
-static int get_string(const json_t *v, const char *name, const char **ret_s,
-		      size_t *ret_len, struct intent_error *err)
+static int get_string(const struct value *v, const char *name,
+		      const char **ret_s, size_t *ret_len,
+		      struct intent_error *err)
 {
-	if (!json_is_string(v))
+	if (v->type != VT_STRING)
 		return fail(err, name, "must be a string");
-	const char *s = json_string_value(v);
-	size_t len = json_string_length(v);
-	if (memchr(s, '\0', len) != NULL)
+	if (memchr(v->s, '\0', v->len) != NULL)
 		return fail(err, name, "must not contain NUL characters");
-	*ret_s = s;
-	*ret_len = len;
+	*ret_s = v->s;
+	*ret_len = v->len;
 	return 0;
 }
 
-static int decode_text_field(const json_t *obj, const struct text_field *f,
-			     struct intent *out, struct intent_error *err)
+static int decode_text_field(const struct members *m, int id,
+			     const struct text_field *f, struct intent *out,
+			     struct intent_error *err)
 {
-	const json_t *v = json_object_get(obj, f->name);
-	if (v == NULL)
+	const struct value *v = &m->v[id];
+	if (v->type == VT_ABSENT)
 		return f->required ? fail(err, f->name, "is required") : 0;
 	const char *s;
 	size_t len;
@@ -158,52 +266,19 @@ static int decode_text_field(const json_t *obj, const struct text_field *f,
 	return 0;
 }
 
-static int decode_schema_version(const json_t *obj, struct intent *out,
+static int decode_schema_version(const struct members *m, struct intent *out,
 				 struct intent_error *err)
 {
-	const json_t *v = json_object_get(obj, "schema_version");
-	if (v == NULL)
+	const struct value *v = &m->v[F_SCHEMA_VERSION];
+	if (v->type == VT_ABSENT)
 		return fail(err, "schema_version", "is required");
-	if (!json_is_integer(v))
+	if (v->type != VT_INTEGER)
 		return fail(err, "schema_version", "must be an integer");
-	if (json_integer_value(v) != INTENT_SCHEMA_VERSION)
+	if (v->i != INTENT_SCHEMA_VERSION)
 		return fail(err, "schema_version",
 			    "unsupported version %lld; this intake speaks %d",
-			    (long long)json_integer_value(v),
-			    INTENT_SCHEMA_VERSION);
+			    v->i, INTENT_SCHEMA_VERSION);
 	out->schema_version = INTENT_SCHEMA_VERSION;
-	return 0;
-}
-
-/* Unknown fields, in document order, so the first one is named. */
-static int check_unknown_fields(const json_t *obj, struct intent_error *err)
-{
-	/* jansson's iterator API is not const-correct; nothing is changed. */
-	json_t *o = (json_t *)obj;
-	for (void *it = json_object_iter(o); it != NULL;
-	     it = json_object_iter_next(o, it)) {
-		const char *key = json_object_iter_key(it);
-		size_t key_len = json_object_iter_key_len(it);
-		if (memchr(key, '\0', key_len) != NULL) {
-			/* Name it with the NULs shown, not cut at the first. */
-			char shown[sizeof(err->field)];
-			size_t n = key_len < sizeof(shown) - 1 ? key_len
-							       : sizeof(shown) - 1;
-			for (size_t i = 0; i < n; i++)
-				shown[i] = key[i] != '\0' ? key[i] : '?';
-			shown[n] = '\0';
-			return fail(err, shown,
-				    "field names must not contain NUL characters");
-		}
-		bool known = false;
-		for (size_t i = 0; i < sizeof(known_fields) / sizeof(known_fields[0]); i++)
-			if (strcmp(key, known_fields[i]) == 0)
-				known = true;
-		if (!known)
-			return fail(err, key,
-				    "unknown field (schema version %d)",
-				    INTENT_SCHEMA_VERSION);
-	}
 	return 0;
 }
 
@@ -224,14 +299,14 @@ static bool is_uuid_v8(const char *s, size_t len)
 
 /* intent_id's presence and syntax; whether it matches is checked once all
  * the fields it is derived from are known (check_intent_id). */
-static int decode_intent_id(const json_t *obj, enum intent_origin origin,
+static int decode_intent_id(const struct members *m, enum intent_origin origin,
 			    struct intent *out, struct intent_error *err)
 {
-	const json_t *v = json_object_get(obj, "intent_id");
+	const struct value *v = &m->v[F_INTENT_ID];
 	if (origin == INTENT_FROM_TERMINAL)
-		return v == NULL ? 0 : fail(err, "intent_id",
+		return v->type == VT_ABSENT ? 0 : fail(err, "intent_id",
 			"must not be sent by a terminal; the intake derives it");
-	if (v == NULL)
+	if (v->type == VT_ABSENT)
 		return fail(err, "intent_id", "is required");
 	const char *s;
 	size_t len;
@@ -241,38 +316,44 @@ static int decode_intent_id(const json_t *obj, enum intent_origin origin,
 		return fail(err, "intent_id",
 			    "must be a lower-case UUIDv8 such as "
 			    "0190a5c2-6e80-8abc-9def-0123456789ab");
-	memcpy(out->intent_id, s, len + 1);
+	memcpy(out->intent_id, s, len);
+	out->intent_id[len] = '\0';
 	return 0;
 }
 
-static int decode_currency(const json_t *obj, struct intent *out,
+static int decode_currency(const struct members *m, struct intent *out,
 			   struct intent_error *err)
 {
-	const json_t *v = json_object_get(obj, "currency");
-	if (v == NULL)
+	const struct value *v = &m->v[F_CURRENCY];
+	if (v->type == VT_ABSENT)
 		return fail(err, "currency", "is required");
 	const char *s;
 	size_t len;
 	if (get_string(v, "currency", &s, &len, err) < 0)
 		return -1;
-	if (currency_find(s) == NULL)
+	/* currency_find() takes a C string: at most 3 letters plus NUL. */
+	char code[5];
+	size_t n = len < sizeof(code) - 1 ? len : sizeof(code) - 1;
+	memcpy(code, s, n);
+	code[n] = '\0';
+	if (len >= sizeof(code) || currency_find(code) == NULL)
 		return fail(err, "currency",
 			    "is not a supported ISO 4217 code (upper case, such as \"JOD\")");
-	memcpy(out->currency, s, 4);
+	memcpy(out->currency, code, 4);
 	return 0;
 }
 
 /* After decode_currency(): the amount's syntax depends on its currency's
  * number of minor digits. */
-static int decode_amount(const json_t *obj, struct intent *out,
+static int decode_amount(const struct members *m, struct intent *out,
 			 struct intent_error *err)
 {
-	const json_t *v = json_object_get(obj, "amount");
-	if (v == NULL)
+	const struct value *v = &m->v[F_AMOUNT];
+	if (v->type == VT_ABSENT)
 		return fail(err, "amount", "is required");
 	/* A JSON number may already have been rounded by the sender's double
 	 * arithmetic; only the decimal text says what the customer paid. */
-	if (json_is_number(v))
+	if (v->type == VT_INTEGER || v->type == VT_REAL)
 		return fail(err, "amount",
 			    "must be a decimal string such as \"15000.50\", not a JSON number");
 	const char *s;
@@ -288,7 +369,7 @@ static int decode_amount(const json_t *obj, struct intent *out,
 }
 
 /* An RFC 3339 field: keep the text as sent and its UTC ms. */
-static int decode_time(const json_t *v, const char *name, char *dst,
+static int decode_time(const struct value *v, const char *name, char *dst,
 		       int64_t *ret_ms, struct intent_error *err)
 {
 	const char *s;
@@ -310,38 +391,43 @@ static int decode_time(const json_t *v, const char *name, char *dst,
 	return 0;
 }
 
-static int decode_times(const json_t *obj, enum intent_origin origin,
+static int decode_times(const struct members *m, enum intent_origin origin,
 			struct intent *out, struct intent_error *err)
 {
-	const json_t *v = json_object_get(obj, "paid_at");
-	if (v == NULL)
+	const struct value *v = &m->v[F_PAID_AT];
+	if (v->type == VT_ABSENT)
 		return fail(err, "paid_at", "is required");
 	if (decode_time(v, "paid_at", out->paid_at, &out->paid_at_ms, err) < 0)
 		return -1;
-	v = json_object_get(obj, "received_at");
+	v = &m->v[F_RECEIVED_AT];
 	if (origin == INTENT_FROM_TERMINAL)
-		return v == NULL ? 0 : fail(err, "received_at",
+		return v->type == VT_ABSENT ? 0 : fail(err, "received_at",
 			"must not be sent by a terminal; the intake stamps it");
-	if (v == NULL)
+	if (v->type == VT_ABSENT)
 		return fail(err, "received_at", "is required");
 	return decode_time(v, "received_at", out->received_at,
 			   &out->received_at_ms, err);
 }
 
-static int decode_channel(const json_t *obj, struct intent *out,
+static int decode_channel(const struct members *m, struct intent *out,
 			  struct intent_error *err)
 {
-	const json_t *v = json_object_get(obj, "channel");
-	if (v == NULL)
+	const struct value *v = &m->v[F_CHANNEL];
+	if (v->type == VT_ABSENT)
 		return fail(err, "channel", "is required");
 	const char *s;
 	size_t len;
 	if (get_string(v, "channel", &s, &len, err) < 0)
 		return -1;
-	if (intent_channel_parse(s, &out->channel) < 0)
-		return fail(err, "channel",
-			    "must be one of teller, atm, agent, mobile, web");
-	return 0;
+	for (size_t i = 0; i < CHANNEL_COUNT; i++) {
+		if (strlen(channel_names[i]) == len &&
+		    memcmp(s, channel_names[i], len) == 0) {
+			out->channel = (enum intent_channel)i;
+			return 0;
+		}
+	}
+	return fail(err, "channel",
+		    "must be one of teller, atm, agent, mobile, web");
 }
 
 /* A queued intent's id must be the one its fields derive: anything else
@@ -357,14 +443,19 @@ static int check_intent_id(const struct intent *in, struct intent_error *err)
 	return 0;
 }
 
-int intent_decode_object(const json_t *obj, enum intent_origin origin,
-			 struct intent *ret, struct intent_error *err)
-{
-	assert(obj != NULL && ret != NULL);
-	assert(origin == INTENT_FROM_TERMINAL || origin == INTENT_FROM_QUEUE);
-	if (!json_is_object(obj))
-		return fail(err, "$", "must be a JSON object");
+/* Text fields' ids, in the order of text_fields[]. */
+static const int text_field_ids[] = {
+	F_IDEMPOTENCY_KEY, F_BANK, F_BRANCH, F_TERMINAL, F_BILLER, F_ACCOUNT,
+	F_INVOICE,
+};
+_Static_assert(sizeof(text_field_ids) / sizeof(text_field_ids[0]) ==
+		       sizeof(text_fields) / sizeof(text_fields[0]),
+	       "one id per text field");
 
+/* The checks, in the documented order (intent.h), on the members. */
+static int decode_members(const struct members *m, enum intent_origin origin,
+			  struct intent *ret, struct intent_error *err)
+{
 	/* Decode into a copy so that *ret is untouched on failure. The order
 	 * of the checks is fixed, so one input always gets the same error:
 	 * the version first (a newer document should say so, not trip over
@@ -372,22 +463,177 @@ int intent_decode_object(const json_t *obj, enum intent_origin origin,
 	 * fields in schema order — except currency before amount. */
 	struct intent out;
 	memset(&out, 0, sizeof(out));
-	if (decode_schema_version(obj, &out, err) < 0 ||
-	    check_unknown_fields(obj, err) < 0 ||
-	    decode_intent_id(obj, origin, &out, err) < 0)
+	if (decode_schema_version(m, &out, err) < 0)
+		return -1;
+	if (m->bad)
+		return fail_bad_key(m, err);
+	if (decode_intent_id(m, origin, &out, err) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
-		if (decode_text_field(obj, &text_fields[i], &out, err) < 0)
+		if (decode_text_field(m, text_field_ids[i], &text_fields[i], &out,
+				      err) < 0)
 			return -1;
-	if (decode_currency(obj, &out, err) < 0 ||
-	    decode_amount(obj, &out, err) < 0 ||
-	    decode_times(obj, origin, &out, err) < 0 ||
-	    decode_channel(obj, &out, err) < 0)
+	if (decode_currency(m, &out, err) < 0 ||
+	    decode_amount(m, &out, err) < 0 ||
+	    decode_times(m, origin, &out, err) < 0 ||
+	    decode_channel(m, &out, err) < 0)
 		return -1;
 	if (origin == INTENT_FROM_QUEUE && check_intent_id(&out, err) < 0)
 		return -1;
 	*ret = out;
 	return 0;
+}
+
+int intent_decode_object(const json_t *obj, enum intent_origin origin,
+			 struct intent *ret, struct intent_error *err)
+{
+	assert(obj != NULL && ret != NULL);
+	assert(origin == INTENT_FROM_TERMINAL || origin == INTENT_FROM_QUEUE);
+	if (!json_is_object(obj))
+		return fail(err, "$", "must be a JSON object");
+	struct members m;
+	members_of_object(obj, &m);
+	return decode_members(&m, origin, ret, err);
+}
+
+/* ---- the fast scanner ----
+ *
+ * Nearly every intent a terminal sends is one flat object whose keys are
+ * known field names, whose strings are printable ASCII without escapes and
+ * whose numbers are small integers. Such text is scanned here in one pass
+ * without allocating; anything else (escapes, other bytes or types, an
+ * unknown or repeated key, any syntax error) is declined and goes through
+ * jansson, so every refusal of unusual input, and every error text, stays
+ * jansson's. What is accepted here is valid JSON that jansson parses to the
+ * same members, so the answer is the same by construction
+ * (tests/test-intent.c compares both paths on every test and corpus input). */
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t skip_ws(const char *p, size_t len, size_t i)
+{
+	while (i < len && is_ws(p[i]))
+		i++;
+	return i;
+}
+
+/* A string without escapes at p[*i] == '"': its bytes, or false. */
+static bool scan_plain_string(const char *p, size_t len, size_t *i,
+			      const char **ret_s, size_t *ret_len)
+{
+	size_t k = *i;
+	if (k >= len || p[k] != '"')
+		return false;
+	size_t start = ++k;
+	for (; k < len; k++) {
+		unsigned char c = (unsigned char)p[k];
+		if (c == '"')
+			break;
+		if (c < 0x20 || c >= 0x7f || c == '\\')
+			return false;
+	}
+	if (k >= len)
+		return false;
+	*ret_s = p + start;
+	*ret_len = k - start;
+	*i = k + 1;
+	return true;
+}
+
+/* -?(0|[1-9][0-9]{0,17}) not followed by a fraction or exponent: always
+ * a json_int_t for jansson too. */
+static bool scan_small_int(const char *p, size_t len, size_t *i, long long *ret)
+{
+	size_t k = *i;
+	bool neg = k < len && p[k] == '-';
+	k += neg;
+	size_t start = k;
+	long long v = 0;
+	while (k < len && p[k] >= '0' && p[k] <= '9' && k - start < 18)
+		v = v * 10 + (p[k++] - '0');
+	size_t digits = k - start;
+	if (digits == 0 || (p[start] == '0' && digits > 1))
+		return false;
+	if (k < len && ((p[k] >= '0' && p[k] <= '9') || p[k] == '.' ||
+			p[k] == 'e' || p[k] == 'E'))
+		return false;
+	*ret = neg ? -v : v;
+	*i = k;
+	return true;
+}
+
+/* One member "key": value at p[*i]. */
+static bool scan_member(const char *p, size_t len, size_t *i, struct members *m)
+{
+	const char *key;
+	size_t key_len;
+	if (!scan_plain_string(p, len, i, &key, &key_len))
+		return false;
+	int id = field_id_of(key, key_len);
+	if (id < 0 || m->v[id].type != VT_ABSENT)
+		return false; /* unknown or repeated: jansson names it */
+	size_t k = skip_ws(p, len, *i);
+	if (k >= len || p[k] != ':')
+		return false;
+	k = skip_ws(p, len, k + 1);
+	struct value *v = &m->v[id];
+	if (k < len && p[k] == '"') {
+		if (!scan_plain_string(p, len, &k, &v->s, &v->len))
+			return false;
+		v->type = VT_STRING;
+	} else {
+		if (!scan_small_int(p, len, &k, &v->i))
+			return false;
+		v->type = VT_INTEGER;
+	}
+	*i = k;
+	return true;
+}
+
+/* A flat object at text[*pos] (white space first allowed). */
+static bool scan_object(const char *p, size_t len, size_t *pos,
+			struct members *m)
+{
+	memset(m, 0, sizeof(*m));
+	size_t i = skip_ws(p, len, *pos);
+	if (i >= len || p[i] != '{')
+		return false;
+	i = skip_ws(p, len, i + 1);
+	if (i < len && p[i] == '}') {
+		*pos = i + 1;
+		return true;
+	}
+	for (;;) {
+		if (!scan_member(p, len, &i, m))
+			return false;
+		i = skip_ws(p, len, i);
+		if (i >= len)
+			return false;
+		if (p[i] == '}')
+			break;
+		if (p[i] != ',')
+			return false;
+		i = skip_ws(p, len, i + 1);
+	}
+	*pos = i + 1;
+	return true;
+}
+
+int intent_scan(const char *text, size_t len, size_t *pos,
+		enum intent_origin origin, struct intent *ret,
+		struct intent_error *err)
+{
+	assert(text != NULL && pos != NULL && *pos <= len && ret != NULL);
+	assert(origin == INTENT_FROM_TERMINAL || origin == INTENT_FROM_QUEUE);
+	struct members m;
+	size_t end = *pos;
+	if (!scan_object(text, len, &end, &m) || end - *pos > INTENT_JSON_MAX)
+		return INTENT_SCAN_DECLINED;
+	*pos = end;
+	return decode_members(&m, origin, ret, err);
 }
 
 /* Translate a jansson parse error. A duplicate key is named when jansson's
@@ -440,6 +686,10 @@ int intent_decode(const char *json, size_t len, enum intent_origin origin,
 	 * must be an object or array), not JSON_DISABLE_EOF_CHECK (trailing
 	 * text is refused), not JSON_ALLOW_NUL (\u0000 is refused), not
 	 * JSON_DECODE_INT_AS_REAL (schema_version stays an integer). */
+	size_t pos = 0;
+	struct members m;
+	if (scan_object(json, len, &pos, &m) && skip_ws(json, len, pos) == len)
+		return decode_members(&m, origin, ret, err);
 	json_error_t jerr;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)

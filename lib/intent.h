@@ -102,6 +102,23 @@ int intent_decode(const char *json, size_t len, enum intent_origin origin,
 int intent_decode_object(const json_t *obj, enum intent_origin origin,
 			 struct intent *ret, struct intent_error *err);
 
+/* intent_scan()'s answer when the text is not in its fast subset. */
+#define INTENT_SCAN_DECLINED (-2)
+
+/* The fast path of both decoders, for one object inside a larger text (a
+ * batch item): from text[*pos], optional white space, then one JSON object
+ * whose keys are known field names, each at most once, whose string values
+ * are printable ASCII without escapes and whose other values are integers
+ * of at most 18 digits. On such an object (at most INTENT_JSON_MAX bytes),
+ * sets *pos just past its '}' and returns exactly what
+ * intent_decode_object() returns for it (0 with *ret, or -1 with *err).
+ * On anything else returns INTENT_SCAN_DECLINED with *pos, *ret and *err
+ * untouched: the caller parses with jansson instead, which then gives the
+ * same answer as ever. Allocates nothing. intent_decode() uses it first. */
+int intent_scan(const char *text, size_t len, size_t *pos,
+		enum intent_origin origin, struct intent *ret,
+		struct intent_error *err);
+
 /* Write in as compact JSON (fields in schema order; branch, invoice,
  * intent_id and received_at only when not "") into buf, NUL-terminated.
  * Returns the length without NUL, or -1 when buf is too small, leaving buf

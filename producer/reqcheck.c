@@ -63,6 +63,32 @@ static int check_registry(const struct config *cfg, const struct intent *in,
 	return 0;
 }
 
+int reqcheck_decoded(const struct config *cfg,
+		     const struct config_terminal *term,
+		     const struct reqcheck_limits *lim, int64_t now_ms,
+		     const struct intent_error *decode_err, struct intent *in,
+		     const struct config_biller **ret_biller,
+		     struct reqcheck_error *err)
+{
+	if (decode_err != NULL)
+		return refuse(err, strcmp(decode_err->field, "$") == 0 ? 400 : 422,
+			      decode_err->field, "%s", decode_err->reason);
+	if (strcmp(in->bank, term->bank) != 0)
+		return refuse(err, 403, "bank",
+			      "this terminal's credential is for bank %s",
+			      term->bank);
+	if (strcmp(in->terminal, term->id) != 0)
+		return refuse(err, 403, "terminal",
+			      "this credential is for terminal %s", term->id);
+	const struct config_biller *b = NULL;
+	if (check_registry(cfg, in, lim, now_ms, &b, err) < 0)
+		return -1;
+	intent_derive_id(in);
+	intent_stamp_received(in, now_ms);
+	*ret_biller = b;
+	return 0;
+}
+
 int reqcheck_intent(const struct config *cfg, const struct config_terminal *term,
 		    const struct reqcheck_limits *lim, int64_t now_ms,
 		    const char *json, size_t len, const json_t *obj,
@@ -75,21 +101,10 @@ int reqcheck_intent(const struct config *cfg, const struct config_terminal *term
 	int rc = json != NULL
 		? intent_decode(json, len, INTENT_FROM_TERMINAL, &in, &ie)
 		: intent_decode_object(obj, INTENT_FROM_TERMINAL, &in, &ie);
-	if (rc < 0)
-		return refuse(err, strcmp(ie.field, "$") == 0 ? 400 : 422,
-			      ie.field, "%s", ie.reason);
-	if (strcmp(in.bank, term->bank) != 0)
-		return refuse(err, 403, "bank",
-			      "this terminal's credential is for bank %s",
-			      term->bank);
-	if (strcmp(in.terminal, term->id) != 0)
-		return refuse(err, 403, "terminal",
-			      "this credential is for terminal %s", term->id);
 	const struct config_biller *b = NULL;
-	if (check_registry(cfg, &in, lim, now_ms, &b, err) < 0)
+	if (reqcheck_decoded(cfg, term, lim, now_ms, rc < 0 ? &ie : NULL, &in,
+			     &b, err) < 0)
 		return -1;
-	intent_derive_id(&in);
-	intent_stamp_received(&in, now_ms);
 	*ret = in;
 	*ret_biller = b;
 	return 0;

@@ -54,6 +54,19 @@ int reqcheck_intent(const struct config *cfg, const struct config_terminal *term
 		    struct intent *ret, const struct config_biller **ret_biller,
 		    struct reqcheck_error *err);
 
+/* What reqcheck_intent() does after decoding, for an intent decoded by
+ * the caller (the batch fast path, intent_scan()): decode_err is the
+ * decoder's refusal, or NULL when *in was decoded; then the same mapping
+ * and checks in the same order. On success returns 0 with *in's id derived
+ * and received_at stamped, and *ret_biller; on refusal -1 with *err (*in
+ * may then be partly changed). */
+int reqcheck_decoded(const struct config *cfg,
+		     const struct config_terminal *term,
+		     const struct reqcheck_limits *lim, int64_t now_ms,
+		     const struct intent_error *decode_err, struct intent *in,
+		     const struct config_biller **ret_biller,
+		     struct reqcheck_error *err);
+
 /* Batches: find items that reuse an idempotency key. items[i] holds the
  * valid intents (ok[i] != 0); for each i, dup_of[i] is set to -1 when the
  * key is unique in the batch or i is the first of its key, else to the

@@ -2,6 +2,7 @@
  * then valid intents, exact round trips, the derived id, and the example
  * files in schemas/examples/. */
 #include <check.h>
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -756,6 +757,134 @@ START_TEST(test_examples_agree)
 }
 END_TEST
 
+/* ---- the fast scanner agrees with jansson ---- */
+
+/* Wherever intent_scan() accepts an object at text[at..], jansson parses
+ * the same bytes and intent_decode_object() gives the same answer: the
+ * same intent, or the same field and reason. Returns 1 when scanned. */
+static int assert_paths_agree(const char *text, size_t len, size_t at,
+			      enum intent_origin origin)
+{
+	struct intent a, b;
+	struct intent_error ea = {"", ""}, eb = {"", ""};
+	size_t pos = at;
+	int ra = intent_scan(text, len, &pos, origin, &a, &ea);
+	if (ra == INTENT_SCAN_DECLINED) {
+		ck_assert_uint_eq(pos, at);
+		return 0;
+	}
+	ck_assert_msg(ra == 0 || ra == -1, "intent_scan returned %d", ra);
+	ck_assert_uint_gt(pos, at);
+	json_error_t jerr;
+	json_t *obj = json_loadb(text + at, pos - at, JSON_REJECT_DUPLICATES,
+				 &jerr);
+	ck_assert_msg(obj != NULL, "scanned, but jansson refuses %.*s: %s",
+		      (int)(pos - at), text + at, jerr.text);
+	int rb = intent_decode_object(obj, origin, &b, &eb);
+	json_decref(obj);
+	ck_assert_int_eq(ra, rb);
+	if (ra == 0)
+		assert_same(&a, &b);
+	else
+		ck_assert_msg(strcmp(ea.field, eb.field) == 0 &&
+				      strcmp(ea.reason, eb.reason) == 0,
+			      "scan %s: %s\njansson %s: %s", ea.field, ea.reason,
+			      eb.field, eb.reason);
+	return 1;
+}
+
+/* Every object start in text, both origins; returns how many scanned. */
+static int agree_everywhere(const char *text, size_t len)
+{
+	int scanned = 0;
+	for (size_t at = 0; at < len; at++) {
+		if (text[at] != '{')
+			continue;
+		scanned += assert_paths_agree(text, len, at, T);
+		scanned += assert_paths_agree(text, len, at, Q);
+	}
+	return scanned;
+}
+
+START_TEST(test_scan_tables)
+{
+	int scanned = 0;
+	for (size_t i = 0; i < N(bad_fields); i++) {
+		char *json = doc_with(bad_fields[i].origin, bad_fields[i].mods);
+		scanned += agree_everywhere(json, strlen(json));
+		free(json);
+	}
+	for (size_t i = 0; i < N(bad_docs); i++) {
+		const char *j = bad_docs[i].json;
+		scanned += agree_everywhere(j, bad_docs[i].len ? bad_docs[i].len
+							       : strlen(j));
+	}
+	for (size_t i = 0; i < N(good); i++) {
+		char *json = doc_with(T, good[i].mods);
+		scanned += agree_everywhere(json, strlen(json));
+		free(json);
+	}
+	/* Most table documents are plain ASCII: the fast path did run. */
+	ck_assert_int_gt(scanned, (int)N(bad_fields));
+}
+END_TEST
+
+/* Syntax the scanner must decline (jansson decides), and integers. */
+static const char *const scan_declined[] = {
+	"{\"schema_version\":1.0}", "{\"schema_version\":01}",
+	"{\"schema_version\":1e0}", "{\"schema_version\":true}",
+	"{\"schema_version\":1234567890123456789}", "{\"bank\":\"A\\u0042\"}",
+	"{\"bank\":\"A\",\"bank\":\"A\"}", "{\"x\":1}", "{\"bank\":\"\xc3\xa9\"}",
+	"{\"bank\":\"A\"", "{\"bank\" \"A\"}", "{\"bank\":\"A\",}", "[]",
+	"{\"bank\":-}", "{\"bank\":\"A\"\x7f}",
+};
+
+START_TEST(test_scan_declines)
+{
+	const char *j = scan_declined[_i];
+	size_t pos = 0;
+	struct intent in;
+	ck_assert_int_eq(intent_scan(j, strlen(j), &pos, T, &in, NULL),
+			 INTENT_SCAN_DECLINED);
+	ck_assert_uint_eq(pos, 0);
+	/* intent_decode() still answers, through jansson. */
+	struct intent_error err = {"", ""};
+	ck_assert_int_eq(intent_decode(j, strlen(j), T, &in, &err), -1);
+	ck_assert_str_ne(err.reason, "");
+}
+END_TEST
+
+/* The fuzz corpora (single intents and batches): every object start. */
+START_TEST(test_scan_corpus)
+{
+	static const char *const dirs[] = {
+		SOURCE_ROOT "/tests/fuzz/corpus/intent",
+		SOURCE_ROOT "/tests/fuzz/corpus/intent-batch",
+	};
+	int files = 0, scanned = 0;
+	for (size_t d = 0; d < N(dirs); d++) {
+		DIR *dir = opendir(dirs[d]);
+		ck_assert_msg(dir != NULL, "cannot open %s", dirs[d]);
+		for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+			if (e->d_name[0] == '.')
+				continue;
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/%s", dirs[d], e->d_name);
+			FILE *f = fopen(path, "rb");
+			ck_assert_ptr_nonnull(f);
+			static char buf[256 * 1024];
+			size_t n = fread(buf, 1, sizeof(buf), f);
+			fclose(f);
+			scanned += agree_everywhere(buf, n);
+			files++;
+		}
+		closedir(dir);
+	}
+	ck_assert_int_gt(files, 100);
+	ck_assert_int_gt(scanned, 100);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("intent");
@@ -781,6 +910,11 @@ int main(void)
 	tc = tcase_create("examples");
 	tcase_add_loop_test(tc, test_examples, 0, N(examples));
 	tcase_add_test(tc, test_examples_agree);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("scan");
+	tcase_add_test(tc, test_scan_tables);
+	tcase_add_loop_test(tc, test_scan_declines, 0, N(scan_declined));
+	tcase_add_test(tc, test_scan_corpus);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
