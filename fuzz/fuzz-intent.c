@@ -9,8 +9,14 @@
  * - an intent accepted from a terminal, once the intake has derived its id
  *   and stamped received_at, is accepted from the queue (what the intake
  *   produces the consumer can read);
- * - amounts are > 0 and times are not before 1970 (the schema's rules). */
+ * - amounts are > 0 and times are not before 1970 (the schema's rules);
+ * - the fast scanner (intent_scan), whenever it does not decline, gives
+ *   exactly the answer of the jansson path (intent_decode_object): the same
+ *   intent, or the same field and reason. Two parsers of hostile input
+ *   must never disagree. */
 #include <string.h>
+
+#include <jansson.h>
 
 #include "fuzz.h"
 #include "intent.h"
@@ -41,8 +47,39 @@ static void check_round_trip(const struct intent *in, enum intent_origin origin)
 	FUZZ_CHECK(again.channel == in->channel);
 }
 
+/* The scanner against jansson on the same text. */
+static void check_scanner_agrees(const char *json, size_t len,
+				 enum intent_origin origin)
+{
+	struct intent fast, slow;
+	struct intent_error fast_err, slow_err;
+	memset(&fast_err, 0, sizeof(fast_err));
+	memset(&slow_err, 0, sizeof(slow_err));
+	size_t pos = 0;
+	int rc_fast = intent_scan(json, len, &pos, origin, &fast, &fast_err);
+	if (rc_fast == INTENT_SCAN_DECLINED)
+		return;
+	/* The scanner consumed one object; jansson must see the same text. */
+	json_error_t jerr;
+	json_t *obj = json_loadb(json, pos, JSON_REJECT_DUPLICATES, &jerr);
+	FUZZ_CHECK(obj != NULL);
+	int rc_slow = intent_decode_object(obj, origin, &slow, &slow_err);
+	json_decref(obj);
+	FUZZ_CHECK(rc_fast == rc_slow);
+	if (rc_fast < 0) {
+		FUZZ_CHECK(strcmp(fast_err.field, slow_err.field) == 0);
+		FUZZ_CHECK(strcmp(fast_err.reason, slow_err.reason) == 0);
+		return;
+	}
+	char a[INTENT_JSON_MAX + 1], b[INTENT_JSON_MAX + 1];
+	int na = intent_encode(&fast, a, sizeof(a));
+	int nb = intent_encode(&slow, b, sizeof(b));
+	FUZZ_CHECK(na > 0 && na == nb && memcmp(a, b, (size_t)na) == 0);
+}
+
 static void run(const char *json, size_t len, enum intent_origin origin)
 {
+	check_scanner_agrees(json, len, origin);
 	struct intent in;
 	struct intent_error err;
 	memset(&err, 0, sizeof(err));
