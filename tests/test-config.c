@@ -213,6 +213,22 @@ START_TEST(test_file_and_relative_paths)
 }
 END_TEST
 
+/* The shipped example must always load: operators start from it. */
+START_TEST(test_example_config)
+{
+	struct config *cfg = NULL;
+	char err[512] = "";
+	ck_assert_msg(config_load(SOURCE_ROOT "/etc/tasdid.example.ini", &cfg, err,
+				  sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(config_biller_count(cfg), 4);
+	ck_assert_uint_eq(config_bank_count(cfg), 2);
+	ck_assert_uint_eq(config_terminal_count(cfg), 2);
+	ck_assert_str_eq(config_get_str(cfg, "settle", "timezone", ""), "Asia/Damascus");
+	ck_assert_ptr_nonnull(config_bankfile_find(cfg, "BNK2"));
+	config_free(cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("config");
@@ -225,6 +241,7 @@ int main(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_good);
 	tcase_add_test(tc, test_file_and_relative_paths);
+	tcase_add_test(tc, test_example_config);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
