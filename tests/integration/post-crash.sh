@@ -92,6 +92,10 @@ for k in $(seq 1 "$KILLS"); do
 done
 wait "$PRODUCER_PID" || fail "produce second half"
 
+# The stats file of this run, not of a killed one: it is written only once
+# the process runs (signal handlers installed), so SIGTERM below cannot hit
+# a consumer still starting up (it did, on a loaded machine: exit 143).
+rm -f post-stats.json
 start_post
 wait_for 60 stored_at_least "$GEN_MESSAGES" || { tail -20 post.err >&2; fail "consumer did not catch up: $(stored) of $GEN_MESSAGES"; }
 wait_for 10 test -s post-stats.json || fail "no stats file"
