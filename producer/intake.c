@@ -1174,10 +1174,18 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 			 ik->o.listen_addr);
 		return -1;
 	}
-	/* epoll in a small pool of worker threads (one per core here);
+	/* A small pool of worker threads (one per core here);
 	 * suspend/resume lets a worker serve others while a request waits
-	 * for its delivery report. */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	 * for its delivery report. poll(), not epoll: libmicrohttpd 0.9.75's
+	 * epoll loop, after an epoll_wait that returns a full batch (128
+	 * events), waits again with the full timeout; if that batch held the
+	 * resume signal (which it clears), the resumed connections and the
+	 * batch's own events wait until a new event or the connection
+	 * timeout. Under shedding, 503s make such batches and a burst of
+	 * delivery reports resumes everything at once: a whole worker's
+	 * connections went unanswered (docs/performance.md). Its poll loop
+	 * waits once per round and looks for resumes before every wait. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	ik->mhd = MHD_start_daemon(flags, (uint16_t)ik->o.port, NULL, NULL,
 		on_request, ik,
