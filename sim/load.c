@@ -3,7 +3,6 @@
  * a terminal behaves. A "group" is the intents of one request: one intent,
  * or a batch from one terminal; a group that gets 503 goes back into the
  * retry queue as it is, with the same keys and paid_at. */
-#define _GNU_SOURCE /* memmem */
 #include "load.h"
 
 #include <arpa/inet.h>
@@ -18,13 +17,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "errstr.h"
+#include "httpc.h"
 #include "timeutil.h"
 
 #define LOAD_REQUEST_HEADER_MAX 512
@@ -347,44 +346,6 @@ static void conn_start(struct run *run, struct conn *c)
 	epoll_ctl(run->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
-/* Find a header's value in the header block [h, end). */
-static const char *header_value(const char *h, const char *end, const char *name,
-				size_t *ret_len)
-{
-	size_t nlen = strlen(name);
-	for (const char *line = h; line < end;) {
-		const char *eol = memchr(line, '\n', (size_t)(end - line));
-		if (eol == NULL)
-			eol = end;
-		if ((size_t)(eol - line) > nlen && strncasecmp(line, name, nlen) == 0 &&
-		    line[nlen] == ':') {
-			const char *v = line + nlen + 1;
-			while (v < eol && *v == ' ')
-				v++;
-			const char *ve = eol;
-			while (ve > v && (ve[-1] == '\r' || ve[-1] == ' '))
-				ve--;
-			*ret_len = (size_t)(ve - v);
-			return v;
-		}
-		line = eol + 1;
-	}
-	return NULL;
-}
-
-static int64_t parse_uint(const char *s, size_t len)
-{
-	int64_t v = 0;
-	if (len == 0 || len > 12)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 /* Apply a batch response's per-item results. */
 static void apply_batch(struct run *run, struct conn *c, const char *body,
 			size_t len, int64_t retry_after_ms)
@@ -452,41 +413,24 @@ static bool apply_response(struct run *run, struct conn *c, int status,
 	return true;
 }
 
-/* Parse what has arrived; returns 1 when a response was consumed, 0 when
- * more bytes are needed, -1 on a protocol error. */
+/* Parse what has arrived (lib/httpc.h's parser, which never allocates);
+ * returns 1 when a response was consumed, 0 when more bytes are needed, -1
+ * on a protocol error. A server that closes after answering is noticed by
+ * the read that then returns 0 on the idle connection. */
 static int try_response(struct run *run, struct conn *c)
 {
-	const char *end = memmem(c->in, c->in_len, "\r\n\r\n", 4);
-	if (end == NULL)
-		return c->in_len >= c->in_cap ? -1 : 0;
-	size_t head_len = (size_t)(end - c->in) + 4;
-	int status;
-	if (c->in_len < 12 || memcmp(c->in, "HTTP/1.", 7) != 0 ||
-	    sscanf(c->in + 9, "%3d", &status) != 1)
-		return -1;
-	size_t vlen;
-	const char *v = header_value(c->in, end, "Content-Length", &vlen);
-	int64_t body_len = v ? parse_uint(v, vlen) : 0;
-	if (body_len < 0 || head_len + (size_t)body_len > c->in_cap)
-		return -1;
-	if (c->in_len < head_len + (size_t)body_len)
-		return 0;
-	int64_t retry_after_ms = 1000;
-	v = header_value(c->in, end, "Retry-After", &vlen);
-	if (v != NULL && parse_uint(v, vlen) >= 0)
-		retry_after_ms = parse_uint(v, vlen) * 1000;
+	struct httpc_response resp;
+	int rc = httpc_parse(c->in, c->in_len, 0, &resp, NULL, 0);
+	if (rc <= 0)
+		return rc < 0 || c->in_len >= c->in_cap ? -1 : 0;
+	int64_t retry_after_ms = resp.retry_after_s >= 0 ? resp.retry_after_s * 1000
+							 : 1000;
 	if (retry_after_ms > run->o->retry_after_max_ms)
 		retry_after_ms = run->o->retry_after_max_ms;
-	bool close_after = false;
-	v = header_value(c->in, end, "Connection", &vlen);
-	if (v != NULL && vlen == 5 && strncasecmp(v, "close", 5) == 0)
-		close_after = true;
-	apply_response(run, c, status, c->in + head_len, (size_t)body_len, retry_after_ms);
-	size_t used = head_len + (size_t)body_len;
+	size_t used = (size_t)(resp.body + resp.body_len - c->in);
+	apply_response(run, c, resp.status, resp.body, resp.body_len, retry_after_ms);
 	memmove(c->in, c->in + used, c->in_len - used);
 	c->in_len -= used;
-	if (close_after)
-		conn_close(run, c);
 	return 1;
 }
 

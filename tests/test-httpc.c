@@ -2,7 +2,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "../terminal/httpc.h"
+#include "httpc.h"
 #include "check_run.h"
 
 START_TEST(test_url)
