@@ -61,6 +61,7 @@ static const struct known_key {
 	{"intake", "batch_max"},
 	{"intake", "connections_max"},
 	{"intake", "connection_timeout_s"},
+	{"intake", "request_timeout_ms"},
 	{"intake", "retry_after_s"},
 	{"intake", "threads"},
 	{"intake", "paid_at_past_tolerance_s"},

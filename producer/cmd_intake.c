@@ -11,6 +11,7 @@
 #include "intake.h"
 #include "kafka.h"
 #include "log.h"
+#include "reaper.h"
 #include "stop.h"
 
 static void intake_usage(FILE *out)
@@ -113,6 +114,9 @@ static int read_config(const struct config *cfg, const struct intake_cli *cli,
 		 offsetof(struct intake_opts, connections_max)},
 		{"connection_timeout_s", 30, 1, 3600,
 		 offsetof(struct intake_opts, connection_timeout_s)},
+		{"request_timeout_ms", 10000, REAPER_REQUEST_TIMEOUT_MS_MIN,
+		 REAPER_REQUEST_TIMEOUT_MS_MAX,
+		 offsetof(struct intake_opts, request_timeout_ms)},
 		{"retry_after_s", 1, 1, 3600, offsetof(struct intake_opts, retry_after_s)},
 		{"threads", 2, 1, 64, offsetof(struct intake_opts, threads)},
 	};

@@ -24,6 +24,7 @@
 #include "events.h"
 #include "log.h"
 #include "metrics.h"
+#include "reaper.h"
 #include "timeutil.h"
 
 #define PATH_SINGLE "/v1/intents"
@@ -84,6 +85,7 @@ struct intake {
 	rd_kafka_topic_t **rkts; /* per biller, in config order */
 	rd_kafka_topic_t *events_rkt;
 	struct MHD_Daemon *mhd;
+	struct reaper *reaper; /* request_timeout_ms: reaper.h */
 	pthread_t poll_thr, health_thr;
 	bool threads_started;
 	atomic_bool quit, ready, brokers_down, fatal, stopping;
@@ -892,6 +894,25 @@ out:
 	return ret;
 }
 
+/* A body chunk after [intake] request_timeout_ms: 408 once, written by
+ * the reaper (libmicrohttpd cannot answer in the middle of a body), then
+ * the rest dropped until the reaper closes the connection. */
+static enum MHD_Result answer_overdue(struct intake *ik, struct ireq *r,
+				      size_t *upload_size)
+{
+	*upload_size = 0;
+	if (r->items != NULL)
+		return MHD_YES;
+	r->items = calloc(1, 1);
+	char b[512];
+	int n = reqcheck_error_json("$", "the request took longer than "
+				    "[intake] request_timeout_ms", b, sizeof(b));
+	assert(n > 0);
+	metrics_count_status(ik->metrics, 408);
+	reaper_answer_overdue(r->conn, b, (size_t)n);
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 				  const char *url, const char *method,
 				  const char *version, const char *upload,
@@ -900,9 +921,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	(void)version;
 	struct intake *ik = cls;
 	struct ireq *r = *con_cls;
-	if (r == NULL)
+	if (r == NULL) {
+		reaper_enter(c, REAPER_BODY);
 		return begin(ik, c, url, method, con_cls);
+	}
 	if (*upload_size > 0) {
+		if (reaper_overdue(c))
+			return answer_overdue(ik, r, upload_size);
 		if (append_body(r, upload, *upload_size) < 0)
 			return MHD_NO;
 		*upload_size = 0;
@@ -912,6 +937,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return answer_resumed(r);
 	if (r->items != NULL) /* answered already; libmicrohttpd calls again */
 		return MHD_YES;
+	reaper_enter(c, REAPER_ANSWERING);
 	r->deadline_ms = time_mono_ms() + ik->o.answer_timeout_ms;
 	if (r->too_big) {
 		r->items = calloc(1, 1);
@@ -923,8 +949,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)c;
 	(void)toe;
+	reaper_enter(c, REAPER_IDLE);
 	struct intake *ik = cls;
 	struct ireq *r = *con_cls;
 	if (r == NULL)
@@ -1185,6 +1211,10 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 	 * delivery reports resumes everything at once: a whole worker's
 	 * connections went unanswered (docs/performance.md). Its poll loop
 	 * waits once per round and looks for resumes before every wait. */
+	if (reaper_start(ik->o.request_timeout_ms,
+			 ik->o.connection_timeout_s * 1000, ik->metrics,
+			 &ik->reaper, errstr, errstr_size) < 0)
+		return -1;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	ik->mhd = MHD_start_daemon(flags, (uint16_t)ik->o.port, NULL, NULL,
@@ -1196,6 +1226,9 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)ik->o.connections_max,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)ik->o.connection_timeout_s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, ik,
+		/* a total deadline per request, not only an idle one */
+		MHD_OPTION_NOTIFY_CONNECTION, reaper_notify_connection, ik->reaper,
+		MHD_OPTION_URI_LOG_CALLBACK, reaper_uri_log, ik->reaper,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		MHD_OPTION_END);
 	if (ik->mhd == NULL) {
@@ -1278,6 +1311,7 @@ int intake_stop(struct intake *ik, int64_t flush_timeout_ms)
 		return 0;
 	if (ik->mhd != NULL)
 		MHD_stop_daemon(ik->mhd);
+	reaper_stop(ik->reaper); /* after: every connection is closed */
 	atomic_store(&ik->quit, true);
 	if (ik->threads_started) {
 		pthread_join(ik->poll_thr, NULL);

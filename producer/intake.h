@@ -25,6 +25,7 @@ struct intake_opts {
 	int64_t batch_max;           /* intents per batch request */
 	int64_t connections_max;
 	int64_t connection_timeout_s;/* idle keep-alive connections closed */
+	int64_t request_timeout_ms;  /* to read a request: reaper.h */
 	int64_t retry_after_s;       /* Retry-After of every 503 */
 	int64_t threads;             /* libmicrohttpd worker threads */
 	struct reqcheck_limits limits;

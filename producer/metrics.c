@@ -16,11 +16,15 @@ static const int64_t latency_le_ms[METRICS_LATENCY_BUCKETS] = {
 };
 
 static const int status_codes[MS_STATUS_COUNT] = {
-	200, 202, 400, 401, 403, 404, 405, 409, 413, 415, 422, 500, 503,
+	200, 202, 400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 500, 503,
 };
 
 static const char *const reject_names[MR_REJECT_COUNT] = {
 	"malformed", "invalid", "forbidden", "conflict",
+};
+
+static const char *const timeout_names[METRICS_TIMEOUT_COUNT] = {
+	"closed_in_headers", "answered_408", "closed_in_body",
 };
 
 struct metrics {
@@ -29,6 +33,7 @@ struct metrics {
 	atomic_uint_fast64_t rejected[MR_REJECT_COUNT];
 	atomic_uint_fast64_t shed[EVENT_REASON_COUNT];
 	atomic_uint_fast64_t auth401, auth403;
+	atomic_uint_fast64_t timeouts[METRICS_TIMEOUT_COUNT];
 	atomic_uint_fast64_t bucket[METRICS_LATENCY_BUCKETS + 1]; /* +Inf last */
 	atomic_uint_fast64_t latency_sum_us;
 };
@@ -70,6 +75,13 @@ void metrics_count_auth_failure(struct metrics *m, int http_status)
 {
 	atomic_fetch_add_explicit(http_status == 401 ? &m->auth401 : &m->auth403,
 				  1, memory_order_relaxed);
+}
+
+void metrics_count_request_timeout(struct metrics *m, enum metrics_timeout t,
+				   uint64_t n)
+{
+	assert(t >= 0 && t < METRICS_TIMEOUT_COUNT);
+	atomic_fetch_add_explicit(&m->timeouts[t], n, memory_order_relaxed);
 }
 
 void metrics_observe_latency(struct metrics *m, int64_t latency_us)
@@ -161,6 +173,12 @@ int metrics_render(const struct metrics *m, const struct metrics_gauges *g,
 		"tasdid_intake_auth_failures_total{status=\"401\"} %" PRIu64 "\n"
 		"tasdid_intake_auth_failures_total{status=\"403\"} %" PRIu64 "\n",
 	    get(&m->auth401), get(&m->auth403));
+	put(&o, "# HELP tasdid_intake_slow_requests_total Requests not received "
+		"within [intake] request_timeout_ms, by outcome.\n"
+		"# TYPE tasdid_intake_slow_requests_total counter\n");
+	for (int i = 0; i < METRICS_TIMEOUT_COUNT; i++)
+		put(&o, "tasdid_intake_slow_requests_total{outcome=\"%s\"} %" PRIu64 "\n",
+		    timeout_names[i], get(&m->timeouts[i]));
 	render_latency(&o, m);
 	put(&o, "# HELP tasdid_intake_inflight Intents waiting for a delivery report.\n"
 		"# TYPE tasdid_intake_inflight gauge\ntasdid_intake_inflight %" PRId64 "\n"

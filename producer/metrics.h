@@ -13,7 +13,7 @@
 /* HTTP statuses the intake answers, each counted. */
 enum metrics_status {
 	MS_200, MS_202, MS_400, MS_401, MS_403, MS_404, MS_405, MS_409,
-	MS_413, MS_415, MS_422, MS_500, MS_503, MS_STATUS_COUNT
+	MS_408, MS_413, MS_415, MS_422, MS_500, MS_503, MS_STATUS_COUNT
 };
 
 /* Why an intent was refused (4xx), as a label. */
@@ -23,6 +23,14 @@ enum metrics_reject {
 	MR_FORBIDDEN,  /* 403 */
 	MR_CONFLICT,   /* 409 */
 	MR_REJECT_COUNT
+};
+
+/* Requests that missed [intake] request_timeout_ms (producer/reaper.h). */
+enum metrics_timeout {
+	METRICS_TIMEOUT_HEADERS,  /* closed before its headers were complete */
+	METRICS_TIMEOUT_BODY,     /* answered 408 at a body chunk past it */
+	METRICS_TIMEOUT_CUT_BODY, /* closed while its body was still read */
+	METRICS_TIMEOUT_COUNT
 };
 
 /* Produce latency buckets, upper bounds in ms ("le"), then +Inf. */
@@ -50,6 +58,8 @@ void metrics_count_shed(struct metrics *m, enum event_reason r,
 			uint64_t intents);
 /* 401 (no or unknown credential) and 403 (acting for another). */
 void metrics_count_auth_failure(struct metrics *m, int http_status);
+void metrics_count_request_timeout(struct metrics *m, enum metrics_timeout t,
+				   uint64_t n);
 /* One delivery report after latency_us. */
 void metrics_observe_latency(struct metrics *m, int64_t latency_us);
 
