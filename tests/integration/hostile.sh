@@ -2,11 +2,13 @@
 # Hostile HTTP clients against a real `tasdid intake` + `tasdid broker` on
 # loopback (issue 8, item 3): oversized and endless bodies, deep nesting,
 # huge numbers, NUL bytes, invalid UTF-8, header smuggling, another bank's
-# token, replays, slow and stalled clients, more idle connections than
-# [intake] connections_max. Every answer is checked exactly (status and
-# error.field) and within a time bound; between the phases a well-behaved
-# client must still get 202; the intake's resident memory must stay within
-# RSS_GROWTH_MAX_KIB of its warmed-up size; at the end it must stop cleanly.
+# token, replays, slow and stalled clients ([intake] request_timeout_ms,
+# producer/reaper.h), 240 slow connections at once, more idle connections
+# than [intake] connections_max. Every answer is checked exactly (status
+# and error.field) and within a time bound; between the phases a
+# well-behaved client must still get 202; the intake's resident memory must
+# stay within RSS_GROWTH_MAX_KIB of its warmed-up size and its peak
+# (VmHWM) within HWM_MAX_KIB; at the end it must stop cleanly.
 # The raw-socket clients are tests/fixtures/hostile_client.py (one scenario
 # per run; it prints what happened, this script decides if that is right).
 . "$(dirname "$0")/lib.sh"
@@ -15,22 +17,33 @@ FIX=$(cd "$(dirname "$0")/../fixtures" && pwd)
 setup_scratch
 for t in curl python3; do command -v $t >/dev/null || fail "$t is not installed"; done
 
-# Small limits so the timeouts are quick to reach: 16 connections (8 per
-# worker thread), idle connections closed after 2 s.
-CONN_MAX=16
+# Small limits so the timeouts are quick to reach: 256 connections (128 per
+# worker thread: room for the 240 slow ones and the good clients), idle
+# connections closed after 2 s, a request must arrive within 4 s.
+CONN_MAX=256
 CONN_TIMEOUT_S=2
+REQ_TIMEOUT_MS=4000
 RSS_GROWTH_MAX_KIB=$((64 * 1024))
+# Peak resident memory (VmHWM) of the intake over the whole run, derived
+# in docs/security.md ("Memory bound"): ~10 MiB after start + CONN_MAX x
+# (libmicrohttpd's 32 KiB pool + a single request's 4 KiB body buffer)
+# + one 2 MiB batch body at a time = ~21 MiB; measured 18.5 MiB. Bound:
+# 32 MiB. ASan+UBSan (redzones, shadow, its 256 MiB quarantine of freed
+# memory): measured 44 MiB, bound 96 MiB.
+HWM_MAX_KIB=$((32 * 1024))
+if ldd "$TASDID" | grep -q libasan; then HWM_MAX_KIB=$((96 * 1024)); fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
 "$FIX/intake-config.sh" "$SCRATCH" 127.0.0.1:1 "$PORT" \
-  "connections_max = $CONN_MAX" "connection_timeout_s = $CONN_TIMEOUT_S" "threads = 2"
+  "connections_max = $CONN_MAX" "connection_timeout_s = $CONN_TIMEOUT_S" "threads = 2" \
+  "request_timeout_ms = $REQ_TIMEOUT_MS"
 start_broker -c "$SCRATCH/tasdid.ini"
 "$TASDID" intake -c "$SCRATCH/tasdid.ini" -b "$BOOTSTRAP" >"$SCRATCH/intake.out" 2>"$SCRATCH/intake.err" &
 INTAKE_PID=$!
 PIDS+=("$INTAKE_PID")
 wait_for 20 curl -sf "$URL/readyz" -o /dev/null || { cat "$SCRATCH/intake.err" >&2; fail "intake not ready"; }
 
-export HC_TIMEOUT_S=$CONN_TIMEOUT_S HC_NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+export HC_TIMEOUT_S=$CONN_TIMEOUT_S HC_REQUEST_TIMEOUT_MS=$REQ_TIMEOUT_MS HC_NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # hc SCENARIO: run one hostile client; sets RES (its answer) and MS (how
 # long it took, ms).
 hc() {
@@ -54,6 +67,8 @@ served() {
 }
 alive() { kill -0 "$INTAKE_PID" 2>/dev/null || { cat "$SCRATCH/intake.err" >&2; fail "the intake died ($1)"; }; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$INTAKE_PID/status"; }
+hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$INTAKE_PID/status"; }
+metric() { curl -s "$URL/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 
 # Warm up (connections, the producer, the first allocations), then measure.
 for i in 1 2 3; do served warm-up; done
@@ -122,9 +137,16 @@ served auth
 
 # --- slow and stalled clients, all at once (each waits for a timeout).
 # A client that stops sending is closed CONN_TIMEOUT_S after its last byte,
-# unanswered; one that sends its headers byte by byte is answered normally.
+# unanswered; one that sends its headers byte by byte quickly is answered
+# normally. [intake] request_timeout_ms bounds the ones that keep sending
+# slowly (producer/reaper.h), counted from the request line: headers still
+# incomplete then -> closed; a body chunk after it -> 408 (JSON error); a
+# request line dribbled -> closed CONN_TIMEOUT_S + REQ_TIMEOUT_MS after
+# the connection's start.
 CLOSE_MAX_MS=$((CONN_TIMEOUT_S * 1000 + 1500))
-SLOW=(slow-headers stall-headers stall-body chunked-no-end chunked-half-shut hdr-cl-long slowloris)
+TICK_MS=100   # the reaper's period (REAPER_TICK_MS)
+SLOW=(slow-headers stall-headers stall-body chunked-no-end chunked-half-shut hdr-cl-long
+      slowloris slow-header-lines slow-body slow-body-chunked)
 for s in "${SLOW[@]}"; do
   python3 "$FIX/hostile_client.py" "$PORT" "$s" >"$SCRATCH/slow-$s" &
 done
@@ -132,6 +154,8 @@ done
 slow_done() { for s in "${SLOW[@]}"; do [ -s "$SCRATCH/slow-$s" ] || return 1; done; }
 until slow_done; do served slow-clients; alive slow-clients; done
 res() { local o; o=$(cat "$SCRATCH/slow-$1"); RES=${o% *}; MS=${o##* }; }
+# within LO HI: the last client's time MS is in [LO, HI] ms.
+within() { [ "$MS" -ge "$1" ] && [ "$MS" -le "$2" ] || fail "$S: after $MS ms, not in [$1, $2]"; }
 res slow-headers; assert_eq slow-headers 202 "${RES%% *}"
 # chunked-half-shut: the client half-closes after an unfinished chunked
 # body; libmicrohttpd sometimes closes at once, sometimes at the timeout.
@@ -139,23 +163,66 @@ for s in stall-headers stall-body chunked-no-end chunked-half-shut hdr-cl-long; 
   res $s; assert_eq "$s" closed "$RES"
   [ "$MS" -le "$CLOSE_MAX_MS" ] || fail "$s: closed after $MS ms, more than $CLOSE_MAX_MS"
 done
-# KNOWN LIMIT (docs/security.md): connection_timeout_s is an idle timeout
-# (libmicrohttpd restarts it at every byte), so a client sending one byte
-# every 1.5 s keeps its connection for 7.5 s > 2 s and is then served. It
-# holds one of connections_max slots; nothing else. Characterised.
-res slowloris; assert_eq slowloris 202 "${RES%% *}"
-[ "$MS" -ge 7000 ] || fail "slowloris: answered after only $MS ms"
+# slowloris: 5 bytes of the request line, one every 1.5 s (libmicrohttpd's
+# idle timeout alone would serve it after 7.5 s).
+S=slowloris; res $S; assert_eq $S closed "$RES"
+within $((CONN_TIMEOUT_S * 1000 + REQ_TIMEOUT_MS)) $((CONN_TIMEOUT_S * 1000 + REQ_TIMEOUT_MS + TICK_MS + 500))
+# Header lines one byte every 0.3 s after the request line.
+S=slow-header-lines; res $S; assert_eq $S closed "$RES"
+within $REQ_TIMEOUT_MS $((REQ_TIMEOUT_MS + TICK_MS + 500))
+# A body one byte every 0.3 s (Content-Length), one 1-byte chunk every
+# 0.6 s (chunked): 408 at the first chunk after the deadline.
+S=slow-body; res $S; assert_eq $S '408 $' "$RES"
+within $REQ_TIMEOUT_MS $((REQ_TIMEOUT_MS + 300 + 500))
+S=slow-body-chunked; res $S; assert_eq $S '408 $' "$RES"
+within $REQ_TIMEOUT_MS $((REQ_TIMEOUT_MS + 600 + 500))
+
+# --- 240 slow connections at once, 60 of each kind (one byte every
+# 0.5 s: request line, header lines, body; idle), while good clients keep
+# being served on new connections. Each kind ends exactly as above.
+SLOW_N=240
+HC_SLOW=$SLOW_N python3 "$FIX/hostile_client.py" "$PORT" slow-flood >"$SCRATCH/slow-flood" &
+FLOOD_PID=$!
+GOOD_DURING=0
+until [ -s "$SCRATCH/slow-flood" ]; do
+  served slow-flood; alive slow-flood; GOOD_DURING=$((GOOD_DURING + 1))
+done
+wait "$FLOOD_PID" || fail "slow-flood crashed"
+out=$(cat "$SCRATCH/slow-flood")
+echo "slow-flood: $out ($GOOD_DURING good clients served meanwhile)"
+[ "$GOOD_DURING" -ge 5 ] || fail "only $GOOD_DURING good clients during the slow flood"
+kv() { echo "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+# kind OUTCOME LO HI: all 60 of the kind ended with OUTCOME within [LO, HI] ms.
+kind() {
+  local v lo hi; v=$(kv "$1")
+  assert_eq "slow-flood $1" "$2:$((SLOW_N / 4))" "${v%:*}"
+  lo=${v##*:}; hi=${lo#*-}; lo=${lo%-*}
+  [ "$lo" -ge "$3" ] && [ "$hi" -le "$4" ] || fail "slow-flood $1: ended in $lo-$hi ms, not within [$3, $4]"
+}
+kind idle closed $((CONN_TIMEOUT_S * 1000)) $CLOSE_MAX_MS
+kind line closed $((CONN_TIMEOUT_S * 1000 + REQ_TIMEOUT_MS)) $((CONN_TIMEOUT_S * 1000 + REQ_TIMEOUT_MS + TICK_MS + 1000))
+kind headers closed $REQ_TIMEOUT_MS $((REQ_TIMEOUT_MS + TICK_MS + 1000))
+kind body 408 $REQ_TIMEOUT_MS $((REQ_TIMEOUT_MS + 500 + 1000))
+# /metrics counts every one: closed before the headers were complete
+# (slowloris, slow-header-lines, 120 of the flood), 408 (slow-body,
+# slow-body-chunked, 60 of the flood), none cut while reading a body.
+assert_eq "closed_in_headers" $((2 + SLOW_N / 2)) "$(metric 'tasdid_intake_slow_requests_total{outcome="closed_in_headers"}')"
+assert_eq "answered_408" $((2 + SLOW_N / 4)) "$(metric 'tasdid_intake_slow_requests_total{outcome="answered_408"}')"
+assert_eq "closed_in_body" 0 "$(metric 'tasdid_intake_slow_requests_total{outcome="closed_in_body"}')"
+assert_eq "408 answers" $((2 + SLOW_N / 4)) "$(metric 'tasdid_intake_requests_total{status="408"}')"
+grep -q "within \[intake\] request_timeout_ms" "$SCRATCH/intake.err" || fail "the cuts were not logged"
+served slow-flood
 
 # --- more idle connections than connections_max. One keep-alive client is
-# served, then 30 idle connections: the intake accepts up to its limit
-# (16 with the good one), the rest wait in the listen backlog, unanswered.
+# served, then CONN_MAX + 14 idle connections: the intake accepts up to its
+# limit (CONN_MAX with the good one), the rest wait in the listen backlog,
+# unanswered.
 # The good client keeps being served on its connection; a new client waits
 # until the idle timeout frees slots, and every idle connection is closed
 # by it (in rounds of connections_max).
-IDLE=30
+IDLE=$((CONN_MAX + 14))
 out=$(HC_IDLE=$IDLE python3 "$FIX/hostile_client.py" "$PORT" idle-flood) || fail "idle-flood crashed"
 echo "idle-flood: $out"
-kv() { echo "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 assert_eq "idle-flood first" 202 "$(kv first)"
 assert_eq "idle-flood queued beyond the limit" $((IDLE - (CONN_MAX - 1))) "$(kv queued)"
 assert_eq "idle-flood good client during" 202 "$(kv good_during)"
@@ -168,12 +235,14 @@ served idle-flood
 # --- the process: alive, within its memory bound, then a clean stop
 alive end
 RSS1=$(rss_kib)
-echo "intake VmRSS: $RSS0 KiB after warm-up, $RSS1 KiB at the end (bound +$RSS_GROWTH_MAX_KIB KiB)"
+HWM=$(hwm_kib)
+echo "intake VmRSS: $RSS0 KiB after warm-up, $RSS1 KiB at the end (bound +$RSS_GROWTH_MAX_KIB KiB); peak VmHWM $HWM KiB (bound $HWM_MAX_KIB KiB)"
 [ $((RSS1 - RSS0)) -le "$RSS_GROWTH_MAX_KIB" ] || fail "VmRSS grew by $((RSS1 - RSS0)) KiB"
+[ "$HWM" -le "$HWM_MAX_KIB" ] || fail "peak VmHWM $HWM KiB is over $HWM_MAX_KIB KiB"
 # Every 202: the good clients, flood-0/1/2, hdr-lf-in-token, hdr-nul, the
-# replay twice, slow-headers and slowloris.
+# replay twice and slow-headers.
 M=$(curl -s "$URL/metrics")
-echo "$M" | grep -qx "tasdid_intake_intents_accepted_total $((GOOD + 9))" \
+echo "$M" | grep -qx "tasdid_intake_intents_accepted_total $((GOOD + 8))" \
   || fail "accepted count: $(echo "$M" | grep accepted_total)"
 kill -TERM "$INTAKE_PID"
 rc=0; wait "$INTAKE_PID" || rc=$?
