@@ -1200,6 +1200,10 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 			 ik->o.listen_addr);
 		return -1;
 	}
+	if (reaper_start(ik->o.request_timeout_ms,
+			 ik->o.connection_timeout_s * 1000, ik->metrics,
+			 &ik->reaper, errstr, errstr_size) < 0)
+		return -1;
 	/* A small pool of worker threads (one per core here);
 	 * suspend/resume lets a worker serve others while a request waits
 	 * for its delivery report. poll(), not epoll: libmicrohttpd 0.9.75's
@@ -1211,10 +1215,6 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 	 * delivery reports resumes everything at once: a whole worker's
 	 * connections went unanswered (docs/performance.md). Its poll loop
 	 * waits once per round and looks for resumes before every wait. */
-	if (reaper_start(ik->o.request_timeout_ms,
-			 ik->o.connection_timeout_s * 1000, ik->metrics,
-			 &ik->reaper, errstr, errstr_size) < 0)
-		return -1;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	ik->mhd = MHD_start_daemon(flags, (uint16_t)ik->o.port, NULL, NULL,
@@ -1225,6 +1225,10 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)ik->o.threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)ik->o.connections_max,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)ik->o.connection_timeout_s,
+		/* request line + headers + read buffer of one connection (its
+		 * default, stated: the memory bound of docs/security.md counts
+		 * on it; larger headers get 431) */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, ik,
 		/* a total deadline per request, not only an idle one */
 		MHD_OPTION_NOTIFY_CONNECTION, reaper_notify_connection, ik->reaper,

@@ -21,6 +21,9 @@ START_TEST(test_render)
 	metrics_count_status(m, 202);
 	metrics_count_status(m, 202);
 	metrics_count_status(m, 418); /* not ours: counted as 500 */
+	metrics_count_status(m, 408);
+	metrics_count_request_timeout(m, METRICS_TIMEOUT_HEADERS, 4);
+	metrics_count_request_timeout(m, METRICS_TIMEOUT_BODY, 1);
 	metrics_count_accepted(m, 7);
 	metrics_count_rejected(m, MR_CONFLICT, 2);
 	metrics_count_shed(m, EVENT_BROKERS_DOWN, 3);
@@ -39,6 +42,10 @@ START_TEST(test_render)
 		"tasdid_intake_requests_total{status=\"202\"} 2",
 		"tasdid_intake_requests_total{status=\"500\"} 1",
 		"tasdid_intake_requests_total{status=\"503\"} 0",
+		"tasdid_intake_requests_total{status=\"408\"} 1",
+		"tasdid_intake_slow_requests_total{outcome=\"closed_in_headers\"} 4",
+		"tasdid_intake_slow_requests_total{outcome=\"answered_408\"} 1",
+		"tasdid_intake_slow_requests_total{outcome=\"closed_in_body\"} 0",
 		"tasdid_intake_intents_accepted_total 7",
 		"tasdid_intake_intents_rejected_total{reason=\"conflict\"} 2",
 		"tasdid_intake_intents_rejected_total{reason=\"malformed\"} 0",

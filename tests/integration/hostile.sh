@@ -26,10 +26,10 @@ REQ_TIMEOUT_MS=4000
 RSS_GROWTH_MAX_KIB=$((64 * 1024))
 # Peak resident memory (VmHWM) of the intake over the whole run, derived
 # in docs/security.md ("Memory bound"): ~10 MiB after start + CONN_MAX x
-# (libmicrohttpd's 32 KiB pool + a single request's 4 KiB body buffer)
-# + one 2 MiB batch body at a time = ~21 MiB; measured 18.5 MiB. Bound:
-# 32 MiB. ASan+UBSan (redzones, shadow, its 256 MiB quarantine of freed
-# memory): measured 44 MiB, bound 96 MiB.
+# 38 KiB (a single request's worst: libmicrohttpd's 32 KiB pool, body
+# buffer, items, answer) + one batch request at a time (5 MiB) = ~25 MiB;
+# measured 18.5 MiB. Bound: 32 MiB. ASan+UBSan (redzones, shadow, its
+# 256 MiB quarantine of freed memory): measured 44 MiB, bound 96 MiB.
 HWM_MAX_KIB=$((32 * 1024))
 if ldd "$TASDID" | grep -q libasan; then HWM_MAX_KIB=$((96 * 1024)); fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -16,6 +16,8 @@ if [ -n "${TASDID_WRAPPER:-}" ] && [ $# -ge 1 ] && [ -z "${TASDID_REAL:-}" ]; th
   VG_LOGS=$(mktemp -d /tmp/tasdid-vg-XXXXXX)
   export TASDID_REAL VG_LOGS
   set -- "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/wrap.sh" "${@:2}"
+  # a script that took TASDID from $1 before sourcing this file
+  [ -z "${TASDID:-}" ] || TASDID=$1
   TIME_SCALE=${TASDID_TIME_SCALE:-10}
 fi
 
