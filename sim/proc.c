@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -45,6 +46,13 @@ pid_t proc_spawn_self(char *const argv[], const char *log_path, char *errstr,
 	}
 	full[0] = "tasdid";
 	memcpy(full + 1, argv, n * sizeof(*full));
+	/* Our path, not "/proc/self/exe" itself: under valgrind that link is
+	 * valgrind's own tool, which cannot be executed again, while readlink
+	 * of it gives the program's path (tests/integration/lib.sh,
+	 * TASDID_WRAPPER). */
+	char self[PATH_MAX] = "/proc/self/exe";
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[len > 0 ? len : (ssize_t)strlen("/proc/self/exe")] = '\0';
 	pid_t pid = fork();
 	if (pid == 0) {
 		dup2(fd, STDOUT_FILENO);
@@ -52,7 +60,7 @@ pid_t proc_spawn_self(char *const argv[], const char *log_path, char *errstr,
 		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0)
 			dup2(devnull, STDIN_FILENO);
-		execv("/proc/self/exe", full);
+		execv(self, full);
 		_exit(127);
 	}
 	int saved = errno;
