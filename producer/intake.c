@@ -1095,12 +1095,13 @@ static rd_kafka_conf_t *producer_conf(const struct kafka_props *user,
 	const struct kafka_prop defaults[] = {
 		/* 0.5 ms: a terminal waits for its delivery report, so linger
 		 * is added to every answer, but with 0 the broker thread wakes
-		 * and sends a produce request for nearly every intent: half the
+		 * and sends a produce request for nearly every intent: 38 % of the
 		 * intake's CPU went to it and its loopback traffic. Half a
 		 * millisecond collects a batch per request at a cost well below
-		 * the p99 target. 64 closed-loop connections, same run
-		 * (docs/performance.md): 0 ~35k/s, 0.25 ~30k/s, 0.5 ~42k/s,
-		 * 0.75 ~35k/s, 1 ~27k/s, 2 ~16k/s. */
+		 * the p99 target. wrk, 64 closed-loop connections, pairs run
+		 * side by side (docs/performance.md): 0 vs 0.5 33.9k vs 42.7k/s,
+		 * 0.25 vs 0.5 29.5k vs 39.3k/s, 0.75 vs 0.5 34.4k vs 38.2k/s;
+		 * 1 ms 22.9k/s, 2 ms 16.4k/s. */
 		{"linger.ms", "0.5"},
 		/* Large batches when busy: fewer produce requests per intent. */
 		{"batch.num.messages", "10000"},
