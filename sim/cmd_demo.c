@@ -328,7 +328,8 @@ static bool wait_counter(atomic_llong *c, int64_t at_least, int64_t timeout_ms)
 /* The campaign's traffic: the same terminals as the rush, paced over
  * span_ms, while the supervisor injects the plan's faults and restarts
  * what they killed. A tenth of the payments come from impatient terminals
- * (2 attempts): they give up, so that "never accepted" is not empty. */
+ * that never retry: they give up at the first 503 or lost connection, so
+ * that "never accepted" is not empty. */
 static int run_traffic_faults(struct demo *d, const struct config *cfg, FILE *accepted,
 			      FILE *unaccepted, struct load_terminal *terms, size_t nterms)
 {
@@ -347,7 +348,7 @@ static int run_traffic_faults(struct demo *d, const struct config *cfg, FILE *ac
 		j->o.terminal_count = i == 1 ? batch_terms : nterms - batch_terms;
 		j->o.connections = i == 0 ? d->o.connections : 4;
 		j->o.batch_size = i == 1 ? DEMO_BATCH_SIZE : 0;
-		j->o.attempts_max = i == 2 ? 2 : j->o.attempts_max;
+		j->o.attempts_max = i == 2 ? 1 : j->o.attempts_max;
 		j->o.count = i == 0 ? counts[2] : i == 1 ? counts[0] : counts[1];
 		j->o.rate_per_s = j->o.count * 1000 / d->o.span_ms + 1;
 		j->o.first_index = (uint64_t)first;
@@ -364,8 +365,10 @@ static int run_traffic_faults(struct demo *d, const struct config *cfg, FILE *ac
 		log_error("%s", err);
 		return -1;
 	}
-	say("\nThe campaign: %" PRId64 " payments over %" PRId64 " s while faults hit "
-	    "(%" PRId64 " from impatient terminals that try twice)", d->o.count,
+	char at[40];
+	rfc3339_format_utc_ms(time_now_ms(), at, sizeof(at));
+	say("\nThe campaign from %s: %" PRId64 " payments over %" PRId64 " s while faults "
+	    "hit (%" PRId64 " from impatient terminals that never retry)", at, d->o.count,
 	    d->o.span_ms / 1000, jobs[2].o.count);
 	pthread_t th[3];
 	for (int i = 0; i < 3; i++)
@@ -887,11 +890,18 @@ static void faults_kill_settle(struct demo *d, const char *first_date)
 {
 	char err[512];
 	char *argv[] = {"settle", "-c", d->ini, "--date", (char *)first_date, "--quiet", NULL};
+	/* One whole run first: the kills land at the plan's fractions of its
+	 * duration, so they hit the job mid-run on any machine. */
+	int64_t t0 = time_mono_ms();
+	proc_run_self(argv, dpath(d, "settle.log"), DEMO_SETTLE_TIMEOUT_MS, err, sizeof(err));
+	int64_t whole_ms = time_mono_ms() - t0;
+	say("  tasdid settle --date %s: a whole run takes %" PRId64 " ms", first_date, whole_ms);
 	for (int k = 0; k < FAULTS_SETTLE_KILLS; k++) {
 		pid_t pid = proc_spawn_self(argv, dpath(d, "settle.log"), err, sizeof(err));
 		if (pid < 0)
 			continue;
-		int64_t until = time_mono_ms() + d->plan.settle_kill_ms[k];
+		int64_t kill_ms = whole_ms * d->plan.settle_kill_permille[k] / 1000;
+		int64_t until = time_mono_ms() + kill_ms;
 		bool done = false;
 		while (!(done = proc_exited(pid, NULL)) && time_mono_ms() < until)
 			usleep(1000); /* the kill moment: scheduling, not a wait */
@@ -900,7 +910,7 @@ static void faults_kill_settle(struct demo *d, const char *first_date)
 		d->settle_kills_hit += !done;
 		d->settle_kills_late += done;
 		say("  tasdid settle --date %s: SIGKILL after %" PRId64 " ms (%s)", first_date,
-		    d->plan.settle_kill_ms[k], done ? "it had finished" : "killed mid-run");
+		    kill_ms, done ? "it had finished" : "killed mid-run");
 	}
 }
 

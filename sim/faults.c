@@ -80,7 +80,7 @@ void faults_plan_make(uint64_t seed, int64_t span_ms, struct faults_plan *ret)
 	}
 	qsort(ret->ev, (size_t)ret->count, sizeof(ret->ev[0]), cmp_event);
 	for (int k = 0; k < FAULTS_SETTLE_KILLS; k++)
-		ret->settle_kill_ms[k] = draw(seed, n++, 0, FAULTS_SETTLE_KILL_MS_MAX);
+		ret->settle_kill_permille[k] = (int)draw(seed, n++, 50, 950);
 }
 
 const char *faults_kind_name(enum faults_kind kind)

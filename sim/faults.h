@@ -23,7 +23,6 @@
 #define FAULTS_EVENTS_MAX 24
 #define FAULTS_POISON_COUNT 5     /* one message of each poison kind */
 #define FAULTS_RESTART_MS 200     /* a supervisor's restart delay */
-#define FAULTS_SETTLE_KILL_MS_MAX 250 /* a settle run takes 100-200 ms */
 /* The "disk full" of the ledgers: post's RLIMIT_FSIZE. Writes at or past
  * this offset of any file fail with EFBIG: the WALs of a few seconds of
  * posting are larger, post's own log (a file per run) is smaller. */
@@ -50,7 +49,8 @@ struct faults_event {
 struct faults_plan {
 	int count;
 	struct faults_event ev[FAULTS_EVENTS_MAX]; /* sorted by at_ms */
-	int64_t settle_kill_ms[FAULTS_SETTLE_KILLS]; /* after each settle start */
+	/* Each settle kill, in thousandths of a whole run's duration. */
+	int settle_kill_permille[FAULTS_SETTLE_KILLS];
 };
 
 /* The schedule for seed over span_ms of traffic (>= 5000): the poison in
