@@ -259,7 +259,9 @@ static void restart_intake(struct faults_sup *s)
 	char *argv[] = {"intake", "-c", (char *)s->o.ini, "-b", (char *)s->o.bootstrap, NULL};
 	snprintf(s->path, sizeof(s->path), "%s/intake-%d.log", s->o.dir, ++s->generation);
 	s->intake = proc_spawn_self(argv, s->path, err, sizeof(err));
-	s->intake_restart_at = 0;
+	/* A failed fork is tried again, as systemd would. */
+	s->intake_restart_at = s->intake < 0 ? time_mono_ms() + FAULTS_RESTART_MS : 0;
+	s->intake = s->intake < 0 ? 0 : s->intake;
 	s->intake_killed = false;
 	s->t.restarts_intake++;
 }
@@ -277,7 +279,8 @@ static void restart_post(struct faults_sup *s)
 	snprintf(s->path, sizeof(s->path), "%s/post-%d.log", s->o.dir, s->generation);
 	s->post = proc_spawn_self_fsize(argv, s->path, s->disk_full ? FAULTS_FSIZE_BYTES : -1,
 					err, sizeof(err));
-	s->post_restart_at = 0;
+	s->post_restart_at = s->post < 0 ? time_mono_ms() + FAULTS_RESTART_MS : 0;
+	s->post = s->post < 0 ? 0 : s->post;
 	s->post_killed = false;
 	s->t.restarts_post++;
 }

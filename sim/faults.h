@@ -26,7 +26,7 @@
 /* The "disk full" of the ledgers: post's RLIMIT_FSIZE. Writes at or past
  * this offset of any file fail with EFBIG: the WALs of a few seconds of
  * posting are larger, post's own log (a file per run) is smaller. */
-#define FAULTS_FSIZE_BYTES (256 * 1024)
+#define FAULTS_FSIZE_BYTES (64 * 1024)
 
 _Static_assert(FAULTS_KILLS_PER_PROC * 2 + 5 <= FAULTS_EVENTS_MAX,
 	       "every scheduled fault fits the plan");
