@@ -24,8 +24,9 @@
 #define FAULTS_POISON_COUNT 5     /* one message of each poison kind */
 #define FAULTS_RESTART_MS 200     /* a supervisor's restart delay */
 /* The "disk full" of the ledgers: post's RLIMIT_FSIZE. Writes at or past
- * this offset of any file fail with EFBIG: the WALs of a few seconds of
- * posting are larger, post's own log (a file per run) is smaller. */
+ * this offset of any file fail with EFBIG: every ledger file is larger, and
+ * one batch's WAL frames too (even in a WAL that a graceful exit reset to
+ * zero); post's own log (a file per run) and stats file stay smaller. */
 #define FAULTS_FSIZE_BYTES (64 * 1024)
 
 _Static_assert(FAULTS_KILLS_PER_PROC * 2 + 5 <= FAULTS_EVENTS_MAX,
