@@ -34,10 +34,14 @@ pid_t proc_spawn_self(char *const argv[], const char *log_path, char *errstr,
 	return proc_spawn_self_fsize(argv, log_path, -1, errstr, errstr_size);
 }
 
+/* The soft limit only: our hard limit (inherited by the children) stays,
+ * so raising it back needs no privilege. */
 static struct rlimit fsize_rlimit(int64_t file_size_max)
 {
-	rlim_t v = file_size_max < 0 ? RLIM_INFINITY : (rlim_t)file_size_max;
-	return (struct rlimit){.rlim_cur = v, .rlim_max = RLIM_INFINITY};
+	struct rlimit rl = {.rlim_max = RLIM_INFINITY};
+	getrlimit(RLIMIT_FSIZE, &rl);
+	rl.rlim_cur = file_size_max < 0 ? rl.rlim_max : (rlim_t)file_size_max;
+	return rl;
 }
 
 int proc_set_fsize(pid_t pid, int64_t file_size_max)
