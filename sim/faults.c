@@ -22,7 +22,6 @@
 #include "scenario.h"
 #include "timeutil.h"
 
-#define FAULTS_FLUSH_MS (10 * 1000)      /* the poison's delivery reports */
 #define FAULTS_DLQ_READ_MS (30 * 1000)   /* reading the dead-letter topic */
 #define FAULTS_KILL_GAP_MS 500 /* > FAULTS_RESTART_MS */
 _Static_assert(FAULTS_KILL_GAP_MS > FAULTS_RESTART_MS, "a kill finds the restarted process");
@@ -187,17 +186,17 @@ static rd_kafka_t *poison_producer(const char *bootstrap, char *errstr, size_t e
 	return rk;
 }
 
-/* Produce the poison, wait for every report, append (topic, partition,
- * offset) of each to path. Returns the number written to Kafka. */
-static int plant_poison(const char *bootstrap, const struct config *cfg, const char *path,
-			char *errstr, size_t errstr_size)
+/* Produce the poison; the reports are served by poison_poll(), from the
+ * supervisor's ticks: waiting here would stop the supervisor, and with it
+ * the "broker up" that the reports may be waiting for. */
+static rd_kafka_t *plant_poison(const char *bootstrap, const struct config *cfg,
+				struct poison_sent sent[FAULTS_POISON_COUNT], char *errstr,
+				size_t errstr_size)
 {
-	struct poison_sent sent[FAULTS_POISON_COUNT] = {0};
 	rd_kafka_t *rk = poison_producer(bootstrap, errstr, errstr_size);
-	if (rk == NULL)
-		return -1;
-	for (int k = 0; k < FAULTS_POISON_COUNT; k++) {
+	for (int k = 0; rk != NULL && k < FAULTS_POISON_COUNT; k++) {
 		char value[INTENT_JSON_MAX + 1];
+		memset(&sent[k], 0, sizeof(sent[k]));
 		poison_value(cfg, k, value, sizeof(value), &sent[k].topic);
 		rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(sent[k].topic),
 				  RD_KAFKA_V_PARTITION(k),
@@ -205,21 +204,30 @@ static int plant_poison(const char *bootstrap, const struct config *cfg, const c
 				  RD_KAFKA_V_VALUE(value[0] ? value : NULL, strlen(value)),
 				  RD_KAFKA_V_OPAQUE(&sent[k]), RD_KAFKA_V_END);
 	}
-	rd_kafka_flush(rk, FAULTS_FLUSH_MS);
+	return rk;
+}
+
+/* Serve the poison's delivery reports; once all are in, append (topic,
+ * partition, offset) of each written one to path and return how many
+ * (0 or more); -1 while reports are missing. */
+static int poison_poll(rd_kafka_t *rk, const struct poison_sent sent[FAULTS_POISON_COUNT],
+		       const char *path)
+{
+	rd_kafka_poll(rk, 0);
+	for (int k = 0; k < FAULTS_POISON_COUNT; k++)
+		if (!sent[k].reported)
+			return -1;
 	FILE *f = fopen(path, "a");
 	int n = 0;
 	for (int k = 0; f != NULL && k < FAULTS_POISON_COUNT; k++) {
-		if (!sent[k].reported || sent[k].err != RD_KAFKA_RESP_ERR_NO_ERROR)
+		if (sent[k].err != RD_KAFKA_RESP_ERR_NO_ERROR)
 			continue;
 		fprintf(f, "%s\t%" PRId32 "\t%" PRId64 "\n", sent[k].topic, sent[k].partition,
 			sent[k].offset);
 		n++;
 	}
-	if (f == NULL || fclose(f) != 0) {
-		errstr_set(errstr, errstr_size, "%s: cannot write", path);
-		n = -1;
-	}
-	rd_kafka_destroy(rk);
+	if (f != NULL)
+		fclose(f);
 	return n;
 }
 
@@ -233,6 +241,8 @@ struct faults_sup {
 	pid_t intake, post;
 	int64_t intake_restart_at, post_restart_at; /* 0: none due */
 	bool intake_killed, post_killed, disk_full;
+	rd_kafka_t *poison_rk;       /* while the poison's reports are due */
+	struct poison_sent poison[FAULTS_POISON_COUNT];
 	int generation;              /* of restarted processes: logs, groups */
 	struct faults_tally t;
 };
@@ -347,9 +357,8 @@ static void inject(struct faults_sup *s, enum faults_kind kind, int64_t now)
 			proc_set_fsize(s->post, s->disk_full ? FAULTS_FSIZE_BYTES : -1);
 		break;
 	case FAULTS_POISON:
-		snprintf(s->path, sizeof(s->path), "%s/poison.tsv", s->o.dir);
-		int n = plant_poison(s->o.bootstrap, s->o.cfg, s->path, err, sizeof(err));
-		s->t.poison_planted += n > 0 ? n : 0;
+		s->poison_rk = plant_poison(s->o.bootstrap, s->o.cfg, s->poison, err,
+					    sizeof(err));
 		break;
 	}
 	s->t.injected[kind]++;
@@ -360,6 +369,15 @@ void faults_sup_tick(struct faults_sup *s)
 	assert(s != NULL);
 	int64_t now = time_mono_ms();
 	reap(s, now);
+	if (s->poison_rk != NULL) {
+		snprintf(s->path, sizeof(s->path), "%s/poison.tsv", s->o.dir);
+		int n = poison_poll(s->poison_rk, s->poison, s->path);
+		if (n >= 0) {
+			s->t.poison_planted = n;
+			rd_kafka_destroy(s->poison_rk);
+			s->poison_rk = NULL;
+		}
+	}
 	const struct faults_plan *p = s->o.plan;
 	while (s->next < p->count && now - s->start_ms >= p->ev[s->next].at_ms) {
 		inject(s, p->ev[s->next].kind, now);
@@ -369,7 +387,8 @@ void faults_sup_tick(struct faults_sup *s)
 
 bool faults_sup_done(const struct faults_sup *s)
 {
-	return s->next == s->o.plan->count && s->intake > 0 && s->post > 0;
+	return s->next == s->o.plan->count && s->intake > 0 && s->post > 0 &&
+	       s->poison_rk == NULL;
 }
 
 void faults_sup_pids(const struct faults_sup *s, pid_t *ret_intake, pid_t *ret_post)
@@ -385,6 +404,8 @@ void faults_sup_tally(const struct faults_sup *s, struct faults_tally *ret)
 
 void faults_sup_free(struct faults_sup *s)
 {
+	if (s != NULL && s->poison_rk != NULL)
+		rd_kafka_destroy(s->poison_rk);
 	free(s);
 }
 

@@ -95,8 +95,8 @@ int faults_sup_new(const struct faults_sup_opts *o, struct faults_sup **ret,
  * Call every few ms. */
 void faults_sup_tick(struct faults_sup *s);
 
-/* True when every fault of the plan has been injected and undone, and the
- * intake and post run. */
+/* True when every fault of the plan has been injected and undone, the
+ * poison's delivery reports are in, and the intake and post run. */
 bool faults_sup_done(const struct faults_sup *s);
 
 /* The processes running now (0: none). */

@@ -15,7 +15,7 @@ rc=0
 "$TASDID" demo --faults --seed "$SEED" --span-ms 20000 --dir "$SCRATCH/demo" \
   --count 6000 --banks 2 --terminals 5 --accounts 500 --resend 100 --connections 16 \
   --json "$SCRATCH/summary.json" > "$SCRATCH/demo.out" 2>&1 || rc=$?
-[ "$rc" -eq 0 ] || { cat "$SCRATCH/demo.out"; tail -5 "$SCRATCH"/demo/post*.log; fail "demo --faults exited $rc (seed $SEED)"; }
+[ "$rc" -eq 0 ] || { cat "$SCRATCH/demo.out"; tail -n 5 "$SCRATCH"/demo/post*.log; fail "demo --faults exited $rc (seed $SEED)"; }
 j() { python3 -c 'import json,sys
 d = json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."): d = d[k]
