@@ -201,6 +201,35 @@ def outage_seeds():
     put("outage-events", "duplicate.jsonl", '{"ts_ms":1,"ts_ms":2}\n')
 
 
+def invoices_seeds():
+    # The ledger holds F-1 (ACC-1, 2026-11-30, 18.750 JOD) and F-2 (ACC-2,
+    # 2026-12-15, 3.000 JOD) before each input (fuzz/fuzz-invoices.c).
+    ex = read("schemas/examples/invoices-water.csv")
+    hdr = b"invoice_no,account,customer_name,period,issued_on,due_on,amount,currency\n"
+    put("invoices", "example.csv", ex)
+    put("invoices", "crlf.csv", ex.replace(b"\n", b"\r\n"))
+    put("invoices", "header-only.csv", hdr)
+    put("invoices", "reimport-fixed.csv", hdr + b"F-1,ACC-1,x,2026-11,2026-11-01,2026-11-30,18.750,JOD\n")
+    put("invoices", "conflict-fixed.csv", hdr + b"F-2,ACC-2,,,,2026-12-15,3.001,JOD\n")
+    put("invoices", "empty.csv", b"")
+    put("invoices", "bad-header.csv", hdr.replace(b"amount", b"amt"))
+    put("invoices", "blank-line.csv", hdr + b"\n" + b"I-1,A-1,,,,2026-11-30,1,JOD\n")
+    put("invoices", "bad-utf8.csv", hdr + b"I-1,A-1,\xc0\xaf,,,2026-11-30,1,JOD\n")
+    put("invoices", "bare-cr.csv", hdr + b"I-1,A-1,,,,2026-11-30,1,JOD\r")
+    put("invoices", "open-quote.csv", hdr + b'I-1,A-1,"open,,,2026-11-30,1,JOD\n')
+    put("invoices", "seven-fields.csv", hdr + b"I-1,A-1,,,2026-11-30,1,JOD\n")
+    put("invoices", "zero-amount.csv", hdr + b"I-1,A-1,,,,2026-11-30,0,JOD\n")
+    put("invoices", "usd.csv", hdr + b"I-1,A-1,,,,2026-11-30,1,USD\n")
+    put("invoices", "feb-30.csv", hdr + b"I-1,A-1,,,,2026-02-30,1,JOD\n")
+    put("invoices", "bad-period.csv", hdr + b"I-1,A-1,,2026-13,,2026-11-30,1,JOD\n")
+    put("invoices", "issued-after-due.csv", hdr + b"I-1,A-1,,,2026-12-01,2026-11-30,1,JOD\n")
+    put("invoices", "twice.csv", hdr + b"I-1,A-1,,,,2026-11-30,1,JOD\nI-1,A-1,,,,2026-11-30,1,JOD\n")
+    put("invoices", "bad-invoice-no.csv", hdr + b"I 1,A-1,,,,2026-11-30,1,JOD\n")
+    put("invoices", "control-char.csv", hdr + b"I-1,A-1,a\x01b,,,2026-11-30,1,JOD\n")
+    put("invoices", "long-name.csv", hdr + b"I-1,A-1," + b"n" * 257 + b",,,2026-11-30,1,JOD\n")
+    put("invoices", "multiline-name.csv", hdr + b'I-1,A-1,"two\nlines",,,2026-11-30,1,JOD\n')
+
+
 intent_seeds()
 batch_seeds()
 money_seeds()
@@ -208,3 +237,4 @@ config_seeds()
 rfc3339_seeds()
 bankfile_seeds()
 outage_seeds()
+invoices_seeds()
