@@ -31,7 +31,10 @@ struct batchfile;
 struct batchfile_row {
 	int64_t line;    /* physical line where the record starts (header = 1) */
 	int field_count; /* as read; only the first BATCHFILE_FIELDS are kept */
+	/* NUL-terminated; a cell may hold a NUL itself, so field_len is its
+	 * length (cut at a character boundary when over the maximum). */
 	char field[BATCHFILE_FIELDS][BATCHFILE_FIELD_MAX + 1];
+	size_t field_len[BATCHFILE_FIELDS];
 };
 
 struct batchfile_error {

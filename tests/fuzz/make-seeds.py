@@ -230,6 +230,32 @@ def invoices_seeds():
     put("invoices", "multiline-name.csv", hdr + b'I-1,A-1,"two\nlines",,,2026-11-30,1,JOD\n')
 
 
+def batchfile_seeds():
+    ex = read("schemas/examples/terminal-batch.csv")
+    hdr = ex.split(b"\n")[0] + b"\n"
+    row = b"000184,AMM-01,T-07,water,ACC-100231,W-2026-10-000977,21.035,JOD,2026-11-25T09:02:11+03:00,teller\n"
+    put("batchfile", "example.csv", ex)
+    put("batchfile", "crlf-bom.csv", b"\xef\xbb\xbf" + ex.replace(b"\n", b"\r\n"))
+    put("batchfile", "no-final-newline.csv", ex.rstrip(b"\n"))
+    put("batchfile", "quoted.csv", hdr + b'"000184","AMM-01",T-07,water,ACC-100231,,"21.035",JOD,2026-11-25T09:02:11Z,atm\n')
+    put("batchfile", "quoted-newline.csv", hdr + b'000184,"AMM\n01",T-07,water,ACC-1,,1,JOD,2026-11-25T09:02:11Z,atm\n' + row)
+    put("batchfile", "empty.csv", b"")
+    put("batchfile", "header-only.csv", hdr)
+    put("batchfile", "bad-header.csv", hdr.replace(b"amount", b"amt") + row)
+    put("batchfile", "blank-line.csv", hdr + b"\n" + row)
+    put("batchfile", "bad-utf8.csv", hdr + row.replace(b"AMM-01", b"\xc0\xaf"))
+    put("batchfile", "open-quote.csv", hdr + row.replace(b"AMM-01", b'"AMM-01'))
+    put("batchfile", "nine-fields.csv", hdr + row.replace(b"AMM-01,", b""))
+    put("batchfile", "bad-amount.csv", hdr + row.replace(b"21.035", b"21.0351"))
+    put("batchfile", "bad-currency.csv", hdr + row.replace(b"JOD", b"XXX"))
+    put("batchfile", "bad-channel.csv", hdr + row.replace(b"teller", b"pigeon"))
+    put("batchfile", "bad-paid-at.csv", hdr + row.replace(b"+03:00", b""))
+    put("batchfile", "nul.csv", hdr + row.replace(b"AMM-01", b"AMM\x0001"))
+    put("batchfile", "long-branch.csv", hdr + row.replace(b"AMM-01", "ب".encode() * 200))
+    put("batchfile", "bare-cr.csv", hdr + row.replace(b"AMM-01", b"AMM\r01"))
+    put("batchfile", "1001-rows.csv", hdr + b"x\n" * 1001)
+
+
 intent_seeds()
 batch_seeds()
 money_seeds()
@@ -238,3 +264,4 @@ rfc3339_seeds()
 bankfile_seeds()
 outage_seeds()
 invoices_seeds()
+batchfile_seeds()
