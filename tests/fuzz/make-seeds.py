@@ -256,6 +256,41 @@ def batchfile_seeds():
     put("batchfile", "1001-rows.csv", hdr + b"x\n" * 1001)
 
 
+def reqhead_seeds():
+    # fuzz/fuzz-reqhead.c: tokens tok-a (BANK_01/TERM.07), tok-b (BANK_02/T1);
+    # billers water_co (JOD), phone (USD); clock 2026-11-25T07:15:00Z.
+    one = dict(TERMINAL, paid_at="2026-11-25T07:14:00Z")
+    body = compact(one).encode()
+    ok = b"Authorization: Bearer tok-a\r\nContent-Type: application/json\r\n"
+
+    def req(method=b"POST", url=b"/v1/intents", headers=ok, body=body):
+        return method + b" " + url + b" HTTP/1.1\r\n" + headers + b"\r\n" + body
+    put("reqhead", "single.http", req())
+    put("reqhead", "single-lf.http", b"POST /v1/intents\n" + ok.replace(b"\r", b"") + b"\n" + body)
+    two = [one, dict(one, idempotency_key="k2"), one, dict(one, idempotency_key="k2", amount="1")]
+    put("reqhead", "batch.http", req(url=b"/v1/intents/batch", body=compact({"intents": two}).encode()))
+    put("reqhead", "batch-envelope.http", req(url=b"/v1/intents/batch", body=b'{"intents":[],"x":1}'))
+    put("reqhead", "get-healthz.http", req(b"GET", b"/healthz", b"", b""))
+    put("reqhead", "get-intents.http", req(b"GET", b"/v1/intents", ok, b""))
+    put("reqhead", "not-found.http", req(url=b"/v2/intents"))
+    put("reqhead", "no-auth.http", req(headers=b"Content-Type: application/json\r\n"))
+    put("reqhead", "basic-auth.http", req(headers=ok.replace(b"Bearer tok-a", b"Basic dG9rLWE=")))
+    put("reqhead", "unknown-token.http", req(headers=ok.replace(b"tok-a", b"tok-c")))
+    put("reqhead", "two-auth.http", req(headers=ok + b"authorization: Bearer tok-b\r\n"))
+    put("reqhead", "two-length.http", req(headers=ok + b"Content-Length: 10\r\nContent-Length: 20\r\n"))
+    put("reqhead", "length-and-chunked.http", req(headers=ok + b"Content-Length: 10\r\nTransfer-Encoding: chunked\r\n"))
+    put("reqhead", "text-plain.http", req(headers=ok.replace(b"application/json", b"text/plain")))
+    put("reqhead", "json-charset.http", req(headers=ok.replace(b"application/json", b"Application/JSON; charset=utf-8")))
+    put("reqhead", "too-long.http", req(headers=ok + b"Content-Length: 2049\r\n"))
+    put("reqhead", "negative-length.http", req(headers=ok + b"Content-Length: -1\r\n"))
+    put("reqhead", "body-over.http", req(body=b" " * 2049))
+    put("reqhead", "other-bank.http", req(headers=ok.replace(b"tok-a", b"tok-b")))
+    put("reqhead", "wrong-currency.http", req(body=compact(dict(one, biller="phone")).encode()))
+    put("reqhead", "stale.http", req(body=compact(dict(one, paid_at="2026-01-01T00:00:00Z")).encode()))
+    put("reqhead", "bad-json.http", req(body=b"{"))
+    put("reqhead", "nul-in-header.http", req(headers=ok.replace(b"tok-a", b"tok-a\x00x")))
+
+
 intent_seeds()
 batch_seeds()
 money_seeds()
@@ -265,3 +300,4 @@ bankfile_seeds()
 outage_seeds()
 invoices_seeds()
 batchfile_seeds()
+reqhead_seeds()
