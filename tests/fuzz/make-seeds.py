@@ -291,6 +291,32 @@ def reqhead_seeds():
     put("reqhead", "nul-in-header.http", req(headers=ok.replace(b"tok-a", b"tok-a\x00x")))
 
 
+def httpc_seeds():
+    body = b'{"intent_id":"0b0e9c52-6f5a-5d47-8d2c-5b8f36a2c5c1","status":"accepted"}'
+    def resp(status=b"202 Accepted", headers=None, body=body):
+        if headers is None:
+            headers = b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+        return b"HTTP/1.1 " + status + b"\r\n" + headers + b"\r\n" + body
+    put("httpc", "202.http", resp())
+    put("httpc", "503-retry.http", resp(b"503 Service Unavailable", b"Retry-After: 2\r\nContent-Length: 2\r\n", b"{}"))
+    put("httpc", "retry-date.http", resp(b"503 X", b"Retry-After: Wed, 21 Oct 2026 07:28:00 GMT\r\nContent-Length: 0\r\n", b""))
+    put("httpc", "until-close.http", resp(headers=b"Connection: close\r\n"))
+    put("httpc", "http10.http", b"HTTP/1.0 200 OK\r\n\r\nhello")
+    put("httpc", "no-reason.http", b"HTTP/1.1 204\r\nContent-Length: 0\r\n\r\n")
+    put("httpc", "extra-after-body.http", resp() + b"HTTP/1.1 200 OK\r\n\r\n")
+    put("httpc", "cut-body.http", resp()[:-5])
+    put("httpc", "chunked.http", resp(headers=b"Transfer-Encoding: chunked\r\n", body=b"5\r\nhello\r\n0\r\n\r\n"))
+    put("httpc", "bad-length.http", resp(headers=b"Content-Length: 1x\r\n"))
+    put("httpc", "huge-length.http", resp(headers=b"Content-Length: 99999999999999999999\r\n"))
+    put("httpc", "length-over-max.http", resp(headers=b"Content-Length: 4194305\r\n"))
+    put("httpc", "bad-status.http", b"HTTP/2 200 OK\r\n\r\n")
+    put("httpc", "status-99.http", b"HTTP/1.1 099 X\r\n\r\n")
+    put("httpc", "lf-only.http", b"HTTP/1.1 200 OK\nContent-Length: 0\n\n")
+    put("httpc", "cut-head.http", b"HTTP/1.1 200 OK\r\nContent-Len")
+    put("httpc", "folded.http", resp(headers=b"X: a\r\n Content-Length: 3\r\nContent-Length:  5 \r\n", body=b"abcde"))
+    put("httpc", "empty.http", b"")
+
+
 intent_seeds()
 batch_seeds()
 money_seeds()
@@ -301,3 +327,4 @@ outage_seeds()
 invoices_seeds()
 batchfile_seeds()
 reqhead_seeds()
+httpc_seeds()
