@@ -317,6 +317,22 @@ def httpc_seeds():
     put("httpc", "empty.http", b"")
 
 
+def kafka_props_seeds():
+    put("kafka-props", "client.properties",
+        "# librdkafka client\nbootstrap.servers=127.0.0.1:9092\n! also a comment\n\n"
+        "security.protocol = plaintext\r\nmessage.timeout.ms=5000\nsasl.password=a=b#c\n")
+    put("kafka-props", "empty.properties", "")
+    put("kafka-props", "no-newline.properties", "linger.ms=5")
+    put("kafka-props", "empty-value.properties", "client.id=\n")
+    put("kafka-props", "no-equals.properties", "linger.ms 5\n")
+    put("kafka-props", "empty-key.properties", " = 5\n")
+    put("kafka-props", "long-line.properties", "k=" + "v" * 1100 + "\n")
+    put("kafka-props", "line-1023.properties", "k=" + "v" * 1020 + "\nk2=1\n")
+    put("kafka-props", "too-many.properties", "".join("k%d=1\n" % i for i in range(130)))
+    put("kafka-props", "nul.properties", b"a=b\x00c\nd=e\n")
+    put("kafka-props", "tabs.properties", "\tkey\t=\tvalue\t\n")
+
+
 intent_seeds()
 batch_seeds()
 money_seeds()
@@ -328,3 +344,4 @@ invoices_seeds()
 batchfile_seeds()
 reqhead_seeds()
 httpc_seeds()
+kafka_props_seeds()
