@@ -333,6 +333,23 @@ def kafka_props_seeds():
     put("kafka-props", "tabs.properties", "\tkey\t=\tvalue\t\n")
 
 
+def deadletter_seeds():
+    # fuzz/fuzz-deadletter.c configures billers water and phone.
+    q = compact(dict(QUEUED, biller="water", account="ACC-1"))
+    put("deadletter", "two.jsonl", '{"biller":"water","account":"ACC-100231"}\n{"intent":%s}\n' % q)
+    put("deadletter", "no-newline.jsonl", '{"biller":"phone","account":"PH-1"}')
+    put("deadletter", "empty.jsonl", "")
+    put("deadletter", "intent-not-object.jsonl", '{"intent":1,"biller":"water","account":"A"}\n')
+    put("deadletter", "unknown-biller.jsonl", '{"biller":"gas","account":"A"}\n')
+    put("deadletter", "no-account.jsonl", '{"biller":"water"}\n')
+    put("deadletter", "account-number.jsonl", '{"biller":"water","account":7}\n')
+    put("deadletter", "empty-account.jsonl", '{"biller":"water","account":""}\n')
+    put("deadletter", "long-account.jsonl", '{"biller":"water","account":"%s"}\n' % ("A" * 33))
+    put("deadletter", "blank-line.jsonl", '{"biller":"water","account":"A"}\n\n')
+    put("deadletter", "not-json.jsonl", "water,ACC-1\n")
+    put("deadletter", "nul.jsonl", b'{"biller":"water","account":"A\\u0000B"}\n')
+
+
 intent_seeds()
 batch_seeds()
 money_seeds()
@@ -345,3 +362,4 @@ batchfile_seeds()
 reqhead_seeds()
 httpc_seeds()
 kafka_props_seeds()
+deadletter_seeds()
