@@ -174,6 +174,21 @@ def bankfile_seeds():
     put("bankfile", "unterminated-quote.csv", ex.replace(b'"INV-11/2026, part 1"', b'"INV-11/2026, part 1'))
     put("bankfile", "bad-amount.csv", ex.replace(b"21.035", b"21.0350"))
     put("bankfile", "nul.csv", ex.replace(b"T-07", b"T\x0007", 1))
+    # Variants ([bankfile BNK1] mappings of fuzz/fuzz-bankfile.c): byte 0
+    # 0x01 = ';', decimal comma, HDR/DTL/TRL, reordered; 0x02 = reordered
+    # without invoice_no. Same cases as tests/test-bankfile.c.
+    id1 = b"01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe"
+    m1h = b"HDR;1;BNK1;2026-11-25;2026-11-26T01:05:12+03:00\n"
+    m1d1 = b"DTL;21,035;JOD;branch 7;1;water;ACC-1;T-07;k1;2026-11-25T09:02:11+03:00;teller;" + id1 + b";W-1;x\n"
+    m1d2 = b'DTL;7,2;JOD;"a;b";2;water;ACC-2;ATM-3;k2;2026-11-25T11:15:00+03:00;atm;;;\n'
+    m1t = b"TRL;2;JOD;28,235\n"
+    put("bankfile", "variant1.csv", b"\x01" + m1h + m1d1 + m1d2 + m1t)
+    put("bankfile", "variant1-point.csv", b"\x01" + m1h + m1d1.replace(b"21,035", b"21.035") + m1t)
+    put("bankfile", "variant1-no-trailer.csv", b"\x01" + m1h + m1d1)
+    put("bankfile", "variant1-standard.csv", b"\x01" + ex)
+    m2d1 = b"D,1,x,21.035,JOD," + id1 + b",k1,T-07,water,ACC-1,2026-11-25T09:02:11+03:00,teller\n"
+    put("bankfile", "variant2.csv", b"\x02" + lines[0] + b"\n" + m2d1 + b"T,1,JOD,21.035\n")
+    put("bankfile", "variant2-12-fields.csv", b"\x02" + lines[0] + b"\n" + m2d1.replace(b"\n", b",x\n") + b"T,1,JOD,21.035\n")
 
 
 def outage_seeds():
