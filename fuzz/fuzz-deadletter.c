@@ -79,13 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512] = "";
 	if (deadletter_read_stream(cfg, in, NAME, &dl, &count, err, sizeof(err)) < 0) {
 		FUZZ_CHECK(dl == (struct deadletter *)&empty && count == 12345);
-		FUZZ_CHECK(strncmp(err, NAME ":", strlen(NAME ":")) == 0);
-		char *end;
-		long line = strtol(err + strlen(NAME ":"), &end, 10);
-		long lines = 1;
-		for (size_t i = 0; i < size; i++)
-			lines += data[i] == '\n';
-		FUZZ_CHECK(line >= 1 && line <= lines && end[0] == ':');
+		fuzz_check_name_line(err, NAME, data, size);
 	} else {
 		check_entries(dl, count, data, size);
 		free(dl);

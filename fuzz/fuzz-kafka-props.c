@@ -74,13 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(kafka_props_set(&p, "bootstrap.servers", "127.0.0.1:9092",
 				   err, sizeof(err)) == 0);
 	if (load_bytes(&p, data, size, err, sizeof(err)) < 0) {
-		FUZZ_CHECK(strncmp(err, NAME ":", strlen(NAME ":")) == 0);
-		char *end;
-		long line = strtol(err + strlen(NAME ":"), &end, 10);
-		long lines = 1;
-		for (size_t i = 0; i < size; i++)
-			lines += data[i] == '\n';
-		FUZZ_CHECK(line >= 1 && line <= lines && end[0] == ':');
+		fuzz_check_name_line(err, NAME, data, size);
 		FUZZ_CHECK(strcmp(p.items[0].value, "127.0.0.1:9092") == 0);
 	} else {
 		FUZZ_CHECK(p.count >= 1 && p.count <= KAFKA_PROPS_MAX);
