@@ -32,11 +32,11 @@
 #define NAME "fuzz-invoices.csv"
 
 static sqlite3 *db;
-static char dir[64];
+static char dir[160];
 
 static void cleanup(void)
 {
-	char path[128];
+	char path[192];
 	sqlite3_close(db);
 	static const char *const suffix[] = {"", "-wal", "-shm"};
 	for (size_t i = 0; i < 3; i++) {
@@ -59,9 +59,11 @@ static void open_once(void)
 {
 	if (db != NULL)
 		return;
-	snprintf(dir, sizeof(dir), "%s", "/tmp/tasdid-fuzz-invoices.XXXXXX");
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/tasdid-fuzz-invoices.XXXXXX",
+		 tmp != NULL && tmp[0] != '\0' && strlen(tmp) < 100 ? tmp : "/tmp");
 	FUZZ_CHECK(mkdtemp(dir) != NULL);
-	char path[128], err[256];
+	char path[192], err[256];
 	snprintf(path, sizeof(path), "%s/water.db", dir);
 	FUZZ_CHECK(ledger_db_open(path, "water", "JOD", LEDGER_DB_CREATE, &db,
 				  err, sizeof(err)) == 0);
