@@ -23,7 +23,9 @@
 #define BATCHFILE_FIELDS 10
 #define BATCHFILE_FIELD_MAX 256 /* bytes; longer fields are cut and refused */
 
-_Static_assert(INTENT_KEY_MAX < BATCHFILE_FIELD_MAX,
+/* A cut cell keeps at least BATCHFILE_FIELD_MAX - 3 bytes (cut before a
+ * UTF-8 character of up to 4 bytes). */
+_Static_assert(INTENT_KEY_MAX < BATCHFILE_FIELD_MAX - 3,
 	       "every valid field fits, so a cut one is always invalid");
 
 struct batchfile;
