@@ -7,8 +7,9 @@
  * the input's line count, and keeps the property that was there first;
  * an acceptance appends at most KAFKA_PROPS_MAX - 1 properties whose keys
  * are non-empty, hold no '=' and no line break, and neither keys nor values
- * start or end with a blank; written back as "key=value" lines they load
- * again to the same list (the file's meaning is what the list says). */
+ * start with a blank or end with a blank or CR; written back as
+ * "key=value" lines they load again to the same list (the file's meaning
+ * is what the list says). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +29,17 @@ static int load_bytes(struct kafka_props *p, const void *data, size_t size,
 	return rc;
 }
 
+/* What the reader trims: blanks at the start, blanks and the line's end
+ * at the end (a CR at the start of a value is data, see
+ * regress-kafka-props-leading-cr). */
 static int blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return c == ' ' || c == '\t';
+}
+
+static int blank_or_eol(char c)
+{
+	return blank(c) || c == '\r' || c == '\n';
 }
 
 static void check_prop(const struct kafka_prop *it)
@@ -38,8 +47,8 @@ static void check_prop(const struct kafka_prop *it)
 	size_t kn = strlen(it->key), vn = strlen(it->value);
 	FUZZ_CHECK(kn > 0 && strpbrk(it->key, "=\n") == NULL);
 	FUZZ_CHECK(strchr(it->value, '\n') == NULL);
-	FUZZ_CHECK(!blank(it->key[0]) && !blank(it->key[kn - 1]));
-	FUZZ_CHECK(vn == 0 || (!blank(it->value[0]) && !blank(it->value[vn - 1])));
+	FUZZ_CHECK(!blank(it->key[0]) && !blank_or_eol(it->key[kn - 1]));
+	FUZZ_CHECK(vn == 0 || (!blank(it->value[0]) && !blank_or_eol(it->value[vn - 1])));
 	FUZZ_CHECK(it->key[0] != '#' && it->key[0] != '!');
 }
 
