@@ -318,49 +318,42 @@ static int no_space(unsigned char c)
 	return 0;
 }
 
-static int read_file(const char *path, char **ret, size_t *ret_len,
-		     char *errstr, size_t errstr_size)
+/* Read all of in into *ret (caller frees); name is for messages. */
+static int read_stream(FILE *in, const char *name, char **ret,
+		       size_t *ret_len, char *errstr, size_t errstr_size)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		errstr_set(errstr, errstr_size, "%s: cannot open", path);
-		return -1;
-	}
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	int r = -1;
 	for (;;) {
 		if (cap - len < 65536) {
 			if (cap >= INVIMP_FILE_MAX_BYTES) {
 				errstr_set(errstr, errstr_size, "%s: larger than "
-					"%d bytes", path, INVIMP_FILE_MAX_BYTES);
-				goto out;
+					"%d bytes", name, INVIMP_FILE_MAX_BYTES);
+				goto fail;
 			}
 			cap = cap == 0 ? 1 << 20 : cap * 2;
 			char *nb = realloc(buf, cap);
 			if (nb == NULL) {
 				errstr_set(errstr, errstr_size, "out of memory");
-				goto out;
+				goto fail;
 			}
 			buf = nb;
 		}
-		size_t n = fread(buf + len, 1, cap - len, f);
+		size_t n = fread(buf + len, 1, cap - len, in);
 		len += n;
 		if (n == 0)
 			break;
 	}
-	if (ferror(f)) {
-		errstr_set(errstr, errstr_size, "%s: read error", path);
-		goto out;
+	if (ferror(in)) {
+		errstr_set(errstr, errstr_size, "%s: read error", name);
+		goto fail;
 	}
 	*ret = buf;
 	*ret_len = len;
-	buf = NULL;
-	r = 0;
-out:
+	return 0;
+fail:
 	free(buf);
-	fclose(f);
-	return r;
+	return -1;
 }
 
 static int prepare(struct state *s, char *errstr, size_t errstr_size)
@@ -419,6 +412,25 @@ int invimp_import(sqlite3 *db, const struct currency *cur, const char *path,
 		  struct invimp_report *ret, char *errstr, size_t errstr_size)
 {
 	assert(db != NULL && cur != NULL && path != NULL && ret != NULL);
+	FILE *in = fopen(path, "rb");
+	if (in == NULL) {
+		*ret = (struct invimp_report){0};
+		errstr_set(errstr, errstr_size, "%s: cannot open", path);
+		return -1;
+	}
+	int r = invimp_import_stream(db, cur, in, path, on_error, opaque, ret,
+				     errstr, errstr_size);
+	fclose(in);
+	return r;
+}
+
+int invimp_import_stream(sqlite3 *db, const struct currency *cur, FILE *in,
+			 const char *name, invimp_error_fn *on_error,
+			 void *opaque, struct invimp_report *ret,
+			 char *errstr, size_t errstr_size)
+{
+	assert(db != NULL && cur != NULL && in != NULL && name != NULL &&
+	       ret != NULL);
 	struct state *s = calloc(1, sizeof(*s));
 	char *text = NULL;
 	size_t len = 0;
@@ -430,10 +442,10 @@ int invimp_import(sqlite3 *db, const struct currency *cur, const char *path,
 	*s = (struct state){.db = db, .cur = cur, .on_error = on_error,
 			    .opaque = opaque, .now_ms = time_now_ms(),
 			    .line = 1};
-	if (read_file(path, &text, &len, errstr, errstr_size) < 0)
+	if (read_stream(in, name, &text, &len, errstr, errstr_size) < 0)
 		goto out;
 	if (!utf8_valid((unsigned char *)text, len)) {
-		errstr_set(errstr, errstr_size, "%s: not valid UTF-8", path);
+		errstr_set(errstr, errstr_size, "%s: not valid UTF-8", name);
 		goto out;
 	}
 	size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;

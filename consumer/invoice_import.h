@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -44,5 +45,13 @@ typedef void invimp_error_fn(void *opaque, int64_t line, const char *reason);
 int invimp_import(sqlite3 *db, const struct currency *cur, const char *path,
 		  invimp_error_fn *on_error, void *opaque,
 		  struct invimp_report *ret, char *errstr, size_t errstr_size);
+
+/* The same on an open stream (invimp_import() is fopen + this; the fuzz
+ * target uses it on memory). name stands for the file in messages. in is
+ * read to its end and stays the caller's to close. */
+int invimp_import_stream(sqlite3 *db, const struct currency *cur, FILE *in,
+			 const char *name, invimp_error_fn *on_error,
+			 void *opaque, struct invimp_report *ret,
+			 char *errstr, size_t errstr_size);
 
 #endif

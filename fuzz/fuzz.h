@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,5 +34,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                             \
 		}                                                            \
 	} while (0)
+
+/* A refusal of a line reader: err is "NAME:LINE: reason" with LINE from 1
+ * to the line count of the size bytes at data. */
+static inline void fuzz_check_name_line(const char *err, const char *name,
+					const uint8_t *data, size_t size)
+{
+	size_t n = strlen(name);
+	FUZZ_CHECK(strncmp(err, name, n) == 0 && err[n] == ':');
+	char *end;
+	long line = strtol(err + n + 1, &end, 10);
+	long lines = 1;
+	for (size_t i = 0; i < size; i++)
+		lines += data[i] == '\n';
+	FUZZ_CHECK(line >= 1 && line <= lines && end[0] == ':');
+}
 
 #endif

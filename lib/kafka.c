@@ -77,28 +77,37 @@ int kafka_props_load_file(struct kafka_props *props, const char *path,
 			strerror(errno));
 		return -1;
 	}
+	int rc = kafka_props_load_stream(props, f, path, errstr, errstr_size);
+	fclose(f);
+	return rc;
+}
+
+int kafka_props_load_stream(struct kafka_props *props, FILE *f,
+			    const char *name, char *errstr, size_t errstr_size)
+{
 	char line[1024];
-	int lineno = 0, rc = 0;
+	int lineno = 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			errstr_set(errstr, errstr_size, "%s:%d: line too long", path,
+			errstr_set(errstr, errstr_size, "%s:%d: line too long", name,
 				lineno);
-			rc = -1;
-			break;
+			return -1;
 		}
 		char *s = trim(line);
 		if (*s == '\0' || *s == '#' || *s == '!')
 			continue;
 		char why[256];
 		if (kafka_props_set_pair(props, s, why, sizeof(why)) < 0) {
-			errstr_set(errstr, errstr_size, "%s:%d: %s", path, lineno, why);
-			rc = -1;
-			break;
+			errstr_set(errstr, errstr_size, "%s:%d: %s", name, lineno, why);
+			return -1;
 		}
 	}
-	fclose(f);
-	return rc;
+	if (ferror(f)) { /* not the end of the file: do not use half of it */
+		errstr_set(errstr, errstr_size, "%s:%d: read error", name, lineno);
+		return -1;
+	}
+	return 0;
 }
 
 int kafka_props_from_config(struct kafka_props *props, const struct config *cfg,

@@ -7,6 +7,7 @@
 #define TASDID_KAFKA_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <librdkafka/rdkafka.h>
 
@@ -40,6 +41,12 @@ int kafka_props_set_pair(struct kafka_props *props, const char *pair,
  * '#' and '!' comments, blank lines). -1 with "PATH:LINE: reason". */
 int kafka_props_load_file(struct kafka_props *props, const char *path,
 			  char *errstr, size_t errstr_size);
+
+/* The same from an open stream (kafka_props_load_file() is fopen + this;
+ * the fuzz target reads memory). name stands for the file in messages; f
+ * stays the caller's. */
+int kafka_props_load_stream(struct kafka_props *props, FILE *f,
+			    const char *name, char *errstr, size_t errstr_size);
 
 /* Append the config's [kafka] section. */
 int kafka_props_from_config(struct kafka_props *props,

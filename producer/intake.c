@@ -25,10 +25,9 @@
 #include "log.h"
 #include "metrics.h"
 #include "reaper.h"
+#include "reqhead.h"
 #include "timeutil.h"
 
-#define PATH_SINGLE "/v1/intents"
-#define PATH_BATCH "/v1/intents/batch"
 /* A batch item is at most INTENT_JSON_MAX bytes plus a separator and some
  * white space; the envelope adds a few bytes. */
 #define BATCH_ITEM_BYTES_MAX (INTENT_JSON_MAX + 64)
@@ -604,40 +603,19 @@ static int admission(struct intake *ik, enum event_reason *why)
 /* Headers a proxy in front could read differently from libmicrohttpd
  * 0.9.75, which accepts them: two Content-Length (it uses one), both
  * Content-Length and Transfer-Encoding (chunked wins); and two
- * Authorization headers (which one did the terminal mean?). A NUL byte in
- * a value cannot be seen here: libmicrohttpd cuts the value at it
+ * Authorization headers (which one did the terminal mean?). reqhead
+ * decides (the fuzz target runs the same code). A NUL byte in a value
+ * cannot be seen here: libmicrohttpd cuts the value at it
  * (docs/security.md). tests/integration/hostile.sh. */
-struct header_scan {
-	int auth, length, te;
-};
-
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind,
 				   const char *key, size_t key_size,
 				   const char *value, size_t value_size)
 {
 	(void)kind;
 	(void)key_size;
-	(void)value;
 	(void)value_size;
-	struct header_scan *s = cls;
-	s->auth += strcasecmp(key, "Authorization") == 0;
-	s->length += strcasecmp(key, "Content-Length") == 0;
-	s->te += strcasecmp(key, "Transfer-Encoding") == 0;
+	reqhead_add(cls, key, value != NULL ? value : "");
 	return MHD_YES;
-}
-
-/* NULL, or why the request's headers are refused (400). */
-static const char *header_problem(struct MHD_Connection *c)
-{
-	struct header_scan s = {0};
-	MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &s);
-	if (s.auth > 1)
-		return "more than one Authorization header";
-	if (s.length > 1)
-		return "more than one Content-Length header";
-	if (s.length > 0 && s.te > 0)
-		return "both Content-Length and Transfer-Encoding";
-	return NULL;
 }
 
 /* First call of a request: route, check the headers, authenticate, admit,
@@ -645,37 +623,21 @@ static const char *header_problem(struct MHD_Connection *c)
 static enum MHD_Result begin(struct intake *ik, struct MHD_Connection *c,
 			     const char *url, const char *method, void **con_cls)
 {
-	bool single = strcmp(url, PATH_SINGLE) == 0;
-	bool batch = strcmp(url, PATH_BATCH) == 0;
-	if (strcmp(method, "GET") == 0 && !single && !batch)
-		return answer_get(ik, c, url);
-	if (!single && !batch)
-		return send_error(ik, c, 404, "$", "no such resource");
-	if (strcmp(method, "POST") != 0)
-		return send_error(ik, c, 405, "$", "use POST");
-	const char *bad = header_problem(c);
-	if (bad != NULL)
-		return send_error(ik, c, 400, "$", bad);
-	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						       "Authorization");
-	const struct config_terminal *t = auth_bearer(ik->auth, auth);
-	if (t == NULL) {
+	struct reqhead h = {0};
+	struct reqhead_verdict v;
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &h);
+	reqhead_decide(ik->auth, method, url, &h, INTENT_JSON_MAX,
+		       (size_t)ik->o.batch_max * BATCH_ITEM_BYTES_MAX +
+			       BATCH_ENVELOPE_BYTES, &v);
+	if (v.status == 401)
 		metrics_count_auth_failure(ik->metrics, 401);
-		return send_error(ik, c, 401, "$",
-				  auth == NULL ? "an Authorization: Bearer token is required"
-					       : "unknown or malformed bearer token");
-	}
-	if (reqcheck_content_type(MHD_lookup_connection_value(
-		    c, MHD_HEADER_KIND, "Content-Type")) < 0)
-		return send_error(ik, c, 415, "$",
-				  "Content-Type must be application/json");
-	size_t max = single ? INTENT_JSON_MAX
-			    : (size_t)ik->o.batch_max * BATCH_ITEM_BYTES_MAX +
-				      BATCH_ENVELOPE_BYTES;
-	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						     "Content-Length");
-	if (cl != NULL && strtoull(cl, NULL, 10) > max)
-		return send_error(ik, c, 413, "$", "the body is too large");
+	if (v.status != 0)
+		return send_error(ik, c, v.status, "$", v.reason);
+	if (v.route == REQHEAD_OTHER_GET)
+		return answer_get(ik, c, url);
+	bool single = v.route == REQHEAD_SINGLE, batch = !single;
+	const struct config_terminal *t = v.term;
+	size_t max = v.body_max;
 	enum event_reason why;
 	if (admission(ik, &why) < 0)
 		return shed(ik, c, t, why, single ? 1 : 0);

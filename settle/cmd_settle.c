@@ -29,6 +29,7 @@
 #include "bizdate.h"
 #include "commands.h"
 #include "config.h"
+#include "deadletter.h"
 #include "grace.h"
 #include "ledger_db.h"
 #include "outage.h"
@@ -355,50 +356,22 @@ static bool read_bank_files(const struct config *cfg, const struct settings *s,
 
 /* ---- grace inputs ---- */
 
-static int biller_idx(const struct config *cfg, const char *id)
-{
-	for (size_t i = 0; id != NULL && i < config_biller_count(cfg); i++)
-		if (strcmp(config_biller_at(cfg, i)->id, id) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* A dead-letter export: JSON lines, each with "biller" and "account"
- * strings at the top level or inside "intent". */
+/* A dead-letter export (deadletter.h): each account payment_stuck. */
 static int read_dead_letters(const struct config *cfg, const char *path,
 			     struct grace **grace, char *err, size_t n)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		errf(err, n, "%s: %s", path, strerror(errno));
+	struct deadletter *dl = NULL;
+	size_t count = 0;
+	if (deadletter_read_file(cfg, path, &dl, &count, err, n) < 0)
 		return -1;
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	long line_no = 0;
 	int rc = 0;
-	ssize_t len;
-	while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
-		line_no++;
-		json_t *o = json_loadb(line, (size_t)len, 0, NULL);
-		json_t *src = json_is_object(json_object_get(o, "intent"))
-				      ? json_object_get(o, "intent") : o;
-		const char *biller = json_string_value(json_object_get(src, "biller"));
-		const char *account = json_string_value(json_object_get(src, "account"));
-		int k = biller_idx(cfg, biller);
-		if (account == NULL || k < 0) {
-			errf(err, n, "%s:%ld: not a JSON object with a configured "
-				 "\"biller\" and an \"account\"", path, line_no);
-			rc = -1;
-		} else if (grace_flag_account(grace[k],
-					      account, GRACE_PAYMENT_STUCK) < 0) {
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		if (grace_flag_account(grace[dl[i].biller], dl[i].account,
+				       GRACE_PAYMENT_STUCK) < 0) {
 			errf(err, n, "out of memory");
 			rc = -1;
 		}
-		json_decref(o);
-	}
-	free(line);
-	fclose(f);
+	free(dl);
 	return rc;
 }
 

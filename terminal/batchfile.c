@@ -67,8 +67,14 @@ static void on_field(void *data, size_t len, void *arg)
 	if (i >= BATCHFILE_FIELDS)
 		return;
 	size_t n = len > BATCHFILE_FIELD_MAX ? BATCHFILE_FIELD_MAX : len;
+	/* Cut before a character, not inside one: the cell must stay UTF-8
+	 * for jansson (a cut one is refused by its length anyway). */
+	const unsigned char *d = data;
+	while (n < len && n > 0 && (d[n] & 0xc0) == 0x80)
+		n--;
 	memcpy(r->cur.field[i], data, n);
 	r->cur.field[i][n] = '\0';
+	r->cur.field_len[i] = n;
 }
 
 static void on_record(int c, void *arg)
@@ -227,11 +233,15 @@ int batchfile_row_intent(const struct batchfile_row *r, const char *bank,
 	}
 	json_t *o = json_pack("{s:i, s:s}", "schema_version", INTENT_SCHEMA_VERSION,
 			      "bank", bank);
-	for (int i = 0; o != NULL && i < BATCHFILE_FIELDS; i++)
-		if (r->field[i][0] != '\0') /* empty = absent */
-			json_object_set_new(o, columns[i], json_string(r->field[i]));
-	if (o == NULL || intent_decode_object(o, INTENT_FROM_TERMINAL, ret_in, err) < 0) {
-		if (o == NULL)
+	bool built = o != NULL;
+	/* Empty = absent. With its length, so a NUL in a cell reaches the
+	 * decoder (which refuses it) instead of cutting the value there. */
+	for (int i = 0; built && i < BATCHFILE_FIELDS; i++)
+		if (r->field_len[i] > 0)
+			built = json_object_set_new(o, columns[i],
+				json_stringn(r->field[i], r->field_len[i])) == 0;
+	if (!built || intent_decode_object(o, INTENT_FROM_TERMINAL, ret_in, err) < 0) {
+		if (!built)
 			*err = (struct intent_error){"$", "out of memory"};
 		json_decref(o);
 		return -1;

@@ -23,7 +23,9 @@
 #define BATCHFILE_FIELDS 10
 #define BATCHFILE_FIELD_MAX 256 /* bytes; longer fields are cut and refused */
 
-_Static_assert(INTENT_KEY_MAX < BATCHFILE_FIELD_MAX,
+/* A cut cell keeps at least BATCHFILE_FIELD_MAX - 3 bytes (cut before a
+ * UTF-8 character of up to 4 bytes). */
+_Static_assert(INTENT_KEY_MAX < BATCHFILE_FIELD_MAX - 3,
 	       "every valid field fits, so a cut one is always invalid");
 
 struct batchfile;
@@ -31,7 +33,10 @@ struct batchfile;
 struct batchfile_row {
 	int64_t line;    /* physical line where the record starts (header = 1) */
 	int field_count; /* as read; only the first BATCHFILE_FIELDS are kept */
+	/* NUL-terminated; a cell may hold a NUL itself, so field_len is its
+	 * length (cut at a character boundary when over the maximum). */
 	char field[BATCHFILE_FIELDS][BATCHFILE_FIELD_MAX + 1];
+	size_t field_len[BATCHFILE_FIELDS];
 };
 
 struct batchfile_error {

@@ -63,6 +63,42 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* Found by fuzz-batchfile: a NUL in a cell cut the value there (row
+ * accepted with "AMM" for "AMM\0-01"), and an optional cell over the
+ * maximum cut inside a UTF-8 character vanished (jansson refused the
+ * string, so the row was accepted without its branch). Both rows must be
+ * refused on that field. */
+START_TEST(test_cell_nul_and_cut)
+{
+	char text[1024];
+	static const char nul_row[] =
+		"a,AMM\0-01,T1,water,ACC-1,,1,SYP,2026-11-25T09:02:11+03:00,teller\n";
+	size_t n = (size_t)snprintf(text, sizeof(text), "%s\n", H);
+	memcpy(text + n, nul_row, sizeof(nul_row) - 1);
+	n += sizeof(nul_row) - 1;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "b,a");
+	for (int i = 0; i < 200; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\u0628");
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      ",T1,water,ACC-1,,1,SYP,2026-11-25T09:02:11+03:00,teller\n");
+	struct batchfile *bf = NULL;
+	struct batchfile_error e;
+	ck_assert_int_eq(batchfile_parse(text, n, &bf, &e), 0);
+	ck_assert_int_eq(batchfile_count(bf), 2);
+	ck_assert_int_eq(batchfile_row(bf, 0)->field_len[1], 7);
+	ck_assert_int_eq(batchfile_row(bf, 1)->field_len[1], 255); /* 1 + 127 * 2 */
+	for (size_t i = 0; i < 2; i++) {
+		json_t *o = NULL;
+		struct intent in;
+		struct intent_error ie;
+		ck_assert_int_eq(batchfile_row_intent(batchfile_row(bf, i), "B1", &o, &in, &ie), -1);
+		ck_assert_ptr_null(o);
+		ck_assert_str_eq(ie.field, "branch");
+	}
+	batchfile_free(bf);
+}
+END_TEST
+
 START_TEST(test_rows)
 {
 	const char *text = "\xef\xbb\xbf" H "\r\n"
@@ -108,6 +144,7 @@ int main(void)
 	tcase_add_test(tc, test_bad);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_rows);
+	tcase_add_test(tc, test_cell_nul_and_cut);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -174,6 +174,21 @@ def bankfile_seeds():
     put("bankfile", "unterminated-quote.csv", ex.replace(b'"INV-11/2026, part 1"', b'"INV-11/2026, part 1'))
     put("bankfile", "bad-amount.csv", ex.replace(b"21.035", b"21.0350"))
     put("bankfile", "nul.csv", ex.replace(b"T-07", b"T\x0007", 1))
+    # Variants ([bankfile BNK1] mappings of fuzz/fuzz-bankfile.c): byte 0
+    # 0x01 = ';', decimal comma, HDR/DTL/TRL, reordered; 0x02 = reordered
+    # without invoice_no. Same cases as tests/test-bankfile.c.
+    id1 = b"01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe"
+    m1h = b"HDR;1;BNK1;2026-11-25;2026-11-26T01:05:12+03:00\n"
+    m1d1 = b"DTL;21,035;JOD;branch 7;1;water;ACC-1;T-07;k1;2026-11-25T09:02:11+03:00;teller;" + id1 + b";W-1;x\n"
+    m1d2 = b'DTL;7,2;JOD;"a;b";2;water;ACC-2;ATM-3;k2;2026-11-25T11:15:00+03:00;atm;;;\n'
+    m1t = b"TRL;2;JOD;28,235\n"
+    put("bankfile", "variant1.csv", b"\x01" + m1h + m1d1 + m1d2 + m1t)
+    put("bankfile", "variant1-point.csv", b"\x01" + m1h + m1d1.replace(b"21,035", b"21.035") + m1t)
+    put("bankfile", "variant1-no-trailer.csv", b"\x01" + m1h + m1d1)
+    put("bankfile", "variant1-standard.csv", b"\x01" + ex)
+    m2d1 = b"D,1,x,21.035,JOD," + id1 + b",k1,T-07,water,ACC-1,2026-11-25T09:02:11+03:00,teller\n"
+    put("bankfile", "variant2.csv", b"\x02" + lines[0] + b"\n" + m2d1 + b"T,1,JOD,21.035\n")
+    put("bankfile", "variant2-12-fields.csv", b"\x02" + lines[0] + b"\n" + m2d1.replace(b"\n", b",x\n") + b"T,1,JOD,21.035\n")
 
 
 def outage_seeds():
@@ -201,6 +216,155 @@ def outage_seeds():
     put("outage-events", "duplicate.jsonl", '{"ts_ms":1,"ts_ms":2}\n')
 
 
+def invoices_seeds():
+    # The ledger holds F-1 (ACC-1, 2026-11-30, 18.750 JOD) and F-2 (ACC-2,
+    # 2026-12-15, 3.000 JOD) before each input (fuzz/fuzz-invoices.c).
+    ex = read("schemas/examples/invoices-water.csv")
+    hdr = b"invoice_no,account,customer_name,period,issued_on,due_on,amount,currency\n"
+    put("invoices", "example.csv", ex)
+    put("invoices", "crlf.csv", ex.replace(b"\n", b"\r\n"))
+    put("invoices", "header-only.csv", hdr)
+    put("invoices", "reimport-fixed.csv", hdr + b"F-1,ACC-1,x,2026-11,2026-11-01,2026-11-30,18.750,JOD\n")
+    put("invoices", "conflict-fixed.csv", hdr + b"F-2,ACC-2,,,,2026-12-15,3.001,JOD\n")
+    put("invoices", "empty.csv", b"")
+    put("invoices", "bad-header.csv", hdr.replace(b"amount", b"amt"))
+    put("invoices", "blank-line.csv", hdr + b"\n" + b"I-1,A-1,,,,2026-11-30,1,JOD\n")
+    put("invoices", "bad-utf8.csv", hdr + b"I-1,A-1,\xc0\xaf,,,2026-11-30,1,JOD\n")
+    put("invoices", "bare-cr.csv", hdr + b"I-1,A-1,,,,2026-11-30,1,JOD\r")
+    put("invoices", "open-quote.csv", hdr + b'I-1,A-1,"open,,,2026-11-30,1,JOD\n')
+    put("invoices", "seven-fields.csv", hdr + b"I-1,A-1,,,2026-11-30,1,JOD\n")
+    put("invoices", "zero-amount.csv", hdr + b"I-1,A-1,,,,2026-11-30,0,JOD\n")
+    put("invoices", "usd.csv", hdr + b"I-1,A-1,,,,2026-11-30,1,USD\n")
+    put("invoices", "feb-30.csv", hdr + b"I-1,A-1,,,,2026-02-30,1,JOD\n")
+    put("invoices", "bad-period.csv", hdr + b"I-1,A-1,,2026-13,,2026-11-30,1,JOD\n")
+    put("invoices", "issued-after-due.csv", hdr + b"I-1,A-1,,,2026-12-01,2026-11-30,1,JOD\n")
+    put("invoices", "twice.csv", hdr + b"I-1,A-1,,,,2026-11-30,1,JOD\nI-1,A-1,,,,2026-11-30,1,JOD\n")
+    put("invoices", "bad-invoice-no.csv", hdr + b"I 1,A-1,,,,2026-11-30,1,JOD\n")
+    put("invoices", "control-char.csv", hdr + b"I-1,A-1,a\x01b,,,2026-11-30,1,JOD\n")
+    put("invoices", "long-name.csv", hdr + b"I-1,A-1," + b"n" * 257 + b",,,2026-11-30,1,JOD\n")
+    put("invoices", "multiline-name.csv", hdr + b'I-1,A-1,"two\nlines",,,2026-11-30,1,JOD\n')
+
+
+def batchfile_seeds():
+    ex = read("schemas/examples/terminal-batch.csv")
+    hdr = ex.split(b"\n")[0] + b"\n"
+    row = b"000184,AMM-01,T-07,water,ACC-100231,W-2026-10-000977,21.035,JOD,2026-11-25T09:02:11+03:00,teller\n"
+    put("batchfile", "example.csv", ex)
+    put("batchfile", "crlf-bom.csv", b"\xef\xbb\xbf" + ex.replace(b"\n", b"\r\n"))
+    put("batchfile", "no-final-newline.csv", ex.rstrip(b"\n"))
+    put("batchfile", "quoted.csv", hdr + b'"000184","AMM-01",T-07,water,ACC-100231,,"21.035",JOD,2026-11-25T09:02:11Z,atm\n')
+    put("batchfile", "quoted-newline.csv", hdr + b'000184,"AMM\n01",T-07,water,ACC-1,,1,JOD,2026-11-25T09:02:11Z,atm\n' + row)
+    put("batchfile", "empty.csv", b"")
+    put("batchfile", "header-only.csv", hdr)
+    put("batchfile", "bad-header.csv", hdr.replace(b"amount", b"amt") + row)
+    put("batchfile", "blank-line.csv", hdr + b"\n" + row)
+    put("batchfile", "bad-utf8.csv", hdr + row.replace(b"AMM-01", b"\xc0\xaf"))
+    put("batchfile", "open-quote.csv", hdr + row.replace(b"AMM-01", b'"AMM-01'))
+    put("batchfile", "nine-fields.csv", hdr + row.replace(b"AMM-01,", b""))
+    put("batchfile", "bad-amount.csv", hdr + row.replace(b"21.035", b"21.0351"))
+    put("batchfile", "bad-currency.csv", hdr + row.replace(b"JOD", b"XXX"))
+    put("batchfile", "bad-channel.csv", hdr + row.replace(b"teller", b"pigeon"))
+    put("batchfile", "bad-paid-at.csv", hdr + row.replace(b"+03:00", b""))
+    put("batchfile", "nul.csv", hdr + row.replace(b"AMM-01", b"AMM\x0001"))
+    put("batchfile", "long-branch.csv", hdr + row.replace(b"AMM-01", "ب".encode() * 200))
+    put("batchfile", "bare-cr.csv", hdr + row.replace(b"AMM-01", b"AMM\r01"))
+    put("batchfile", "1001-rows.csv", hdr + b"x\n" * 1001)
+
+
+def reqhead_seeds():
+    # fuzz/fuzz-reqhead.c: tokens tok-a (BANK_01/TERM.07), tok-b (BANK_02/T1);
+    # billers water_co (JOD), phone (USD); clock 2026-11-25T07:15:00Z.
+    one = dict(TERMINAL, paid_at="2026-11-25T07:14:00Z")
+    body = compact(one).encode()
+    ok = b"Authorization: Bearer tok-a\r\nContent-Type: application/json\r\n"
+
+    def req(method=b"POST", url=b"/v1/intents", headers=ok, body=body):
+        return method + b" " + url + b" HTTP/1.1\r\n" + headers + b"\r\n" + body
+    put("reqhead", "single.http", req())
+    put("reqhead", "single-lf.http", b"POST /v1/intents\n" + ok.replace(b"\r", b"") + b"\n" + body)
+    two = [one, dict(one, idempotency_key="k2"), one, dict(one, idempotency_key="k2", amount="1")]
+    put("reqhead", "batch.http", req(url=b"/v1/intents/batch", body=compact({"intents": two}).encode()))
+    put("reqhead", "batch-envelope.http", req(url=b"/v1/intents/batch", body=b'{"intents":[],"x":1}'))
+    put("reqhead", "get-healthz.http", req(b"GET", b"/healthz", b"", b""))
+    put("reqhead", "get-intents.http", req(b"GET", b"/v1/intents", ok, b""))
+    put("reqhead", "not-found.http", req(url=b"/v2/intents"))
+    put("reqhead", "no-auth.http", req(headers=b"Content-Type: application/json\r\n"))
+    put("reqhead", "basic-auth.http", req(headers=ok.replace(b"Bearer tok-a", b"Basic dG9rLWE=")))
+    put("reqhead", "unknown-token.http", req(headers=ok.replace(b"tok-a", b"tok-c")))
+    put("reqhead", "two-auth.http", req(headers=ok + b"authorization: Bearer tok-b\r\n"))
+    put("reqhead", "two-length.http", req(headers=ok + b"Content-Length: 10\r\nContent-Length: 20\r\n"))
+    put("reqhead", "length-and-chunked.http", req(headers=ok + b"Content-Length: 10\r\nTransfer-Encoding: chunked\r\n"))
+    put("reqhead", "text-plain.http", req(headers=ok.replace(b"application/json", b"text/plain")))
+    put("reqhead", "json-charset.http", req(headers=ok.replace(b"application/json", b"Application/JSON; charset=utf-8")))
+    put("reqhead", "too-long.http", req(headers=ok + b"Content-Length: 2049\r\n"))
+    put("reqhead", "negative-length.http", req(headers=ok + b"Content-Length: -1\r\n"))
+    put("reqhead", "body-over.http", req(body=b" " * 2049))
+    put("reqhead", "other-bank.http", req(headers=ok.replace(b"tok-a", b"tok-b")))
+    put("reqhead", "wrong-currency.http", req(body=compact(dict(one, biller="phone")).encode()))
+    put("reqhead", "stale.http", req(body=compact(dict(one, paid_at="2026-01-01T00:00:00Z")).encode()))
+    put("reqhead", "bad-json.http", req(body=b"{"))
+    put("reqhead", "nul-in-header.http", req(headers=ok.replace(b"tok-a", b"tok-a\x00x")))
+
+
+def httpc_seeds():
+    body = b'{"intent_id":"0b0e9c52-6f5a-5d47-8d2c-5b8f36a2c5c1","status":"accepted"}'
+    def resp(status=b"202 Accepted", headers=None, body=body):
+        if headers is None:
+            headers = b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+        return b"HTTP/1.1 " + status + b"\r\n" + headers + b"\r\n" + body
+    put("httpc", "202.http", resp())
+    put("httpc", "503-retry.http", resp(b"503 Service Unavailable", b"Retry-After: 2\r\nContent-Length: 2\r\n", b"{}"))
+    put("httpc", "retry-date.http", resp(b"503 X", b"Retry-After: Wed, 21 Oct 2026 07:28:00 GMT\r\nContent-Length: 0\r\n", b""))
+    put("httpc", "until-close.http", resp(headers=b"Connection: close\r\n"))
+    put("httpc", "http10.http", b"HTTP/1.0 200 OK\r\n\r\nhello")
+    put("httpc", "no-reason.http", b"HTTP/1.1 204\r\nContent-Length: 0\r\n\r\n")
+    put("httpc", "extra-after-body.http", resp() + b"HTTP/1.1 200 OK\r\n\r\n")
+    put("httpc", "cut-body.http", resp()[:-5])
+    put("httpc", "chunked.http", resp(headers=b"Transfer-Encoding: chunked\r\n", body=b"5\r\nhello\r\n0\r\n\r\n"))
+    put("httpc", "bad-length.http", resp(headers=b"Content-Length: 1x\r\n"))
+    put("httpc", "huge-length.http", resp(headers=b"Content-Length: 99999999999999999999\r\n"))
+    put("httpc", "length-over-max.http", resp(headers=b"Content-Length: 4194305\r\n"))
+    put("httpc", "bad-status.http", b"HTTP/2 200 OK\r\n\r\n")
+    put("httpc", "status-99.http", b"HTTP/1.1 099 X\r\n\r\n")
+    put("httpc", "lf-only.http", b"HTTP/1.1 200 OK\nContent-Length: 0\n\n")
+    put("httpc", "cut-head.http", b"HTTP/1.1 200 OK\r\nContent-Len")
+    put("httpc", "folded.http", resp(headers=b"X: a\r\n Content-Length: 3\r\nContent-Length:  5 \r\n", body=b"abcde"))
+    put("httpc", "empty.http", b"")
+
+
+def kafka_props_seeds():
+    put("kafka-props", "client.properties",
+        "# librdkafka client\nbootstrap.servers=127.0.0.1:9092\n! also a comment\n\n"
+        "security.protocol = plaintext\r\nmessage.timeout.ms=5000\nsasl.password=a=b#c\n")
+    put("kafka-props", "empty.properties", "")
+    put("kafka-props", "no-newline.properties", "linger.ms=5")
+    put("kafka-props", "empty-value.properties", "client.id=\n")
+    put("kafka-props", "no-equals.properties", "linger.ms 5\n")
+    put("kafka-props", "empty-key.properties", " = 5\n")
+    put("kafka-props", "long-line.properties", "k=" + "v" * 1100 + "\n")
+    put("kafka-props", "line-1023.properties", "k=" + "v" * 1020 + "\nk2=1\n")
+    put("kafka-props", "too-many.properties", "".join("k%d=1\n" % i for i in range(130)))
+    put("kafka-props", "nul.properties", b"a=b\x00c\nd=e\n")
+    put("kafka-props", "tabs.properties", "\tkey\t=\tvalue\t\n")
+
+
+def deadletter_seeds():
+    # fuzz/fuzz-deadletter.c configures billers water and phone.
+    q = compact(dict(QUEUED, biller="water", account="ACC-1"))
+    put("deadletter", "two.jsonl", '{"biller":"water","account":"ACC-100231"}\n{"intent":%s}\n' % q)
+    put("deadletter", "no-newline.jsonl", '{"biller":"phone","account":"PH-1"}')
+    put("deadletter", "empty.jsonl", "")
+    put("deadletter", "intent-not-object.jsonl", '{"intent":1,"biller":"water","account":"A"}\n')
+    put("deadletter", "unknown-biller.jsonl", '{"biller":"gas","account":"A"}\n')
+    put("deadletter", "no-account.jsonl", '{"biller":"water"}\n')
+    put("deadletter", "account-number.jsonl", '{"biller":"water","account":7}\n')
+    put("deadletter", "empty-account.jsonl", '{"biller":"water","account":""}\n')
+    put("deadletter", "long-account.jsonl", '{"biller":"water","account":"%s"}\n' % ("A" * 33))
+    put("deadletter", "blank-line.jsonl", '{"biller":"water","account":"A"}\n\n')
+    put("deadletter", "not-json.jsonl", "water,ACC-1\n")
+    put("deadletter", "nul.jsonl", b'{"biller":"water","account":"A\\u0000B"}\n')
+
+
 intent_seeds()
 batch_seeds()
 money_seeds()
@@ -208,3 +372,9 @@ config_seeds()
 rfc3339_seeds()
 bankfile_seeds()
 outage_seeds()
+invoices_seeds()
+batchfile_seeds()
+reqhead_seeds()
+httpc_seeds()
+kafka_props_seeds()
+deadletter_seeds()
