@@ -490,7 +490,10 @@ out:
  * come from one grouped scan of allocations (the schema has no index on
  * allocations.invoice_no, so a correlated sum per invoice would scan the
  * table once per invoice); the per-posting sums seek by intent_id, the
- * leading key of allocations, account_credit and suspense. */
+ * leading key of allocations, account_credit and suspense. An invoice's
+ * paid amount is its folded amount plus its allocations_unfolded rows
+ * (schema 002); an unfolded row of no invoice counts as one more
+ * inconsistent invoice. */
 static const char balance_sql[] =
 	"SELECT"
 	" (SELECT coalesce(sum(amount_minor), 0) FROM postings),"
@@ -509,7 +512,13 @@ static const char balance_sql[] =
 	"   LEFT JOIN (SELECT invoice_no, sum(amount_minor) AS paid_minor"
 	"              FROM allocations GROUP BY invoice_no) AS a"
 	"   ON a.invoice_no = i.invoice_no"
-	"   WHERE i.amount_paid_minor <> coalesce(a.paid_minor, 0))";
+	"   LEFT JOIN (SELECT invoice_no, sum(amount_minor) AS unfolded_minor"
+	"              FROM allocations_unfolded GROUP BY invoice_no) AS u"
+	"   ON u.invoice_no = i.invoice_no"
+	"   WHERE i.amount_paid_minor + coalesce(u.unfolded_minor, 0)"
+	"         <> coalesce(a.paid_minor, 0))"
+	" + (SELECT count(*) FROM allocations_unfolded"
+	"    WHERE invoice_no NOT IN (SELECT invoice_no FROM invoices))";
 
 int ledger_db_check_balance(sqlite3 *db, struct ledger_balance *ret,
 			    char *errstr, size_t errstr_size)

@@ -115,8 +115,9 @@ struct ledger_balance {
 	/* Postings whose own allocations, credit and suspense do not add up
 	 * to their amount (this catches errors that cancel in the totals). */
 	int64_t intents_unbalanced_count;
-	/* Invoices whose amount_paid_minor is not the sum of the allocations
-	 * to them. */
+	/* Invoices whose paid amount (amount_paid_minor plus their
+	 * allocations_unfolded rows) is not the sum of the allocations to
+	 * them, plus unfolded rows naming no invoice. */
 	int64_t invoices_inconsistent_count;
 	/* difference_minor == 0 and both counts above are 0. */
 	bool balanced;

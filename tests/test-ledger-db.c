@@ -189,7 +189,7 @@ START_TEST(test_open_creates_latest)
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM pragma_table_list "
 				   "WHERE schema = 'main' AND type = 'table' "
 				   "AND name NOT LIKE 'sqlite_%' AND strict"),
-			 9);
+			 10);
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM pragma_table_list "
 				   "WHERE schema = 'main' AND wr AND name IN "
 				   "('postings', 'allocations', 'invoices', "
@@ -294,7 +294,10 @@ START_TEST(test_migrate_from_empty)
 	}
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema "
 				   "WHERE type = 'table'"),
-			 9);
+			 10);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema "
+				   "WHERE type = 'view'"),
+			 1);
 	/* Again at latest: no-op. Down: refused. */
 	ck_assert_int_eq(ledger_db_migrate(db, latest, err, sizeof(err)), 0);
 	ck_assert_int_eq(ledger_db_migrate(db, latest - 1, err, sizeof(err)),
@@ -699,6 +702,25 @@ START_TEST(test_balance)
 		{"split larger than its posting",
 		 "UPDATE suspense SET amount_minor = 3001",
 		 {17750, 13000, 1750, 3001, -1, 4, 1, 0, false}},
+		/* Schema 002: the paid amount of an invoice is its folded
+		 * amount plus its unfolded rows. */
+		{"allocation unfolded",
+		 "INSERT INTO postings SELECT '" ID(05) "', 'k5', bank, "
+		 "branch, terminal, 'ACC-2', invoice_no, 500, currency, "
+		 "paid_at, paid_at_ms, received_at_ms, posted_at_ms, channel, "
+		 "kafka_topic, kafka_partition, 2 FROM postings LIMIT 1;"
+		 "INSERT INTO allocations VALUES ('" ID(05) "', 'INV-3', 500);"
+		 "INSERT INTO allocations_unfolded (invoice_no, amount_minor)"
+		 " VALUES ('INV-3', 200), ('INV-3', 300)",
+		 {18250, 13500, 1750, 3000, 0, 5, 0, 0, true}},
+		{"unfolded row without allocation",
+		 "INSERT INTO allocations_unfolded (invoice_no, amount_minor)"
+		 " VALUES ('INV-3', 200)",
+		 {17750, 13000, 1750, 3000, 0, 4, 0, 1, false}},
+		{"unfolded row of no invoice",
+		 "INSERT INTO allocations_unfolded (invoice_no, amount_minor)"
+		 " VALUES ('INV-404', 200)",
+		 {17750, 13000, 1750, 3000, 0, 4, 0, 1, false}},
 		{"balanced", "", {17750, 13000, 1750, 3000, 0, 4, 0, 0, true}},
 	};
 
@@ -752,6 +774,40 @@ START_TEST(test_balance_empty)
 }
 END_TEST
 
+/* A ledger written at version 1 (paid amounts in invoices only) migrates
+ * to the latest version with its data intact: the view shows the same
+ * paid amounts, the journal starts empty, the ledger still balances. */
+START_TEST(test_migrate_from_v1_with_data)
+{
+	char err[512] = "";
+	sqlite3 *db = open_raw(db_path);
+	ck_assert_int_eq(ledger_db_migrate(db, 1, err, sizeof(err)), 0);
+	exec_ok(db, "PRAGMA foreign_keys = ON;"
+		    "INSERT INTO ledger_meta VALUES ('biller_id', 'water'),"
+		    " ('currency', 'JOD'), ('created_at_ms', '1764000000000')");
+	seed_balanced(db);
+	sqlite3_close(db);
+
+	db = open_ok(db_path, 0); /* migrates */
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"),
+			 ledger_db_latest_version());
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM allocations_unfolded"),
+			 0);
+	char buf[128];
+	ck_assert_str_eq(q_text(db, "SELECT group_concat(amount_paid_minor)"
+				    " FROM (SELECT amount_paid_minor FROM"
+				    " invoices_current ORDER BY invoice_no)",
+				buf, sizeof(buf)),
+			 "10000,2000,0,1000");
+	struct ledger_balance got;
+	ck_assert_int_eq(ledger_db_check_balance(db, &got, err, sizeof(err)),
+			 0);
+	ck_assert(got.balanced);
+	ck_assert_int_eq(got.postings_minor, 17750);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* Sums beyond int64 are an error, and *ret stays as it was. */
 START_TEST(test_balance_overflow)
 {
@@ -787,6 +843,7 @@ static Suite *ledger_db_suite(void)
 	tcase_add_test(tc, test_balance_overflow);
 	tcase_add_test(tc, test_balance_empty);
 	tcase_add_test(tc, test_balance);
+	tcase_add_test(tc, test_migrate_from_v1_with_data);
 	suite_add_tcase(s, tc);
 	return s;
 }
