@@ -46,7 +46,7 @@
  * (no index on invoice_no, which would be a random-key insert per
  * allocation), about 70 ns a row; and the larger it is, the more
  * allocations share each invoice page the fold rewrites. */
-#define ALLOC_FOLD_ROWS (64 * 1024 * 1024)
+#define ALLOC_FOLD_ROWS (64 * 1024)
 
 struct alloc;
 

@@ -32,15 +32,19 @@
 
 /* The largest posting batch the page cache is sized for. A transaction's
  * dirty pages must stay in the cache, or SQLite spills them into the WAL
- * before commit and the batch pays for extra writes. Worst case every
- * intent dirties one invoice leaf page and one allocation leaf page of its
- * own (postings append, so they share pages): 2 x 4 KiB per intent. The
- * posting consumer must not commit bigger batches (_Static_assert it). */
-#define LEDGER_DB_BATCH_COUNT_MAX 4000
+ * before commit and the batch pays for extra writes. Since schema 002 a
+ * posting only appends (postings, allocations, allocations_unfolded,
+ * credit, suspense: under 1 KiB of rows each, sharing pages); the worst
+ * case is an account too large for the consumer's invoice cache, whose
+ * payment still updates one invoice page at a random key: 4 KiB + 1 KiB
+ * per intent. The posting consumer must not commit bigger batches
+ * (_Static_assert it). */
+#define LEDGER_DB_BATCH_COUNT_MAX 10000
 #define LEDGER_DB_PAGE_SIZE 4096
-#define LEDGER_DB_CACHE_KIB (64 * 1024) /* 64 MiB per writer connection */
+#define LEDGER_DB_CACHE_KIB (128 * 1024) /* 128 MiB per writer connection */
 
-_Static_assert((int64_t)LEDGER_DB_BATCH_COUNT_MAX * 2 * LEDGER_DB_PAGE_SIZE
+_Static_assert((int64_t)LEDGER_DB_BATCH_COUNT_MAX *
+			       (LEDGER_DB_PAGE_SIZE + 1024)
 		       <= (int64_t)LEDGER_DB_CACHE_KIB * 1024 / 2,
 	       "a full batch's dirty pages fill at most half the cache, the "
 	       "rest keeps the invoice index's interior pages hot");
