@@ -492,8 +492,9 @@ out:
  * table once per invoice); the per-posting sums seek by intent_id, the
  * leading key of allocations, account_credit and suspense. An invoice's
  * paid amount is its folded amount plus its allocations_unfolded rows
- * (schema 002); an unfolded row of no invoice counts as one more
- * inconsistent invoice. */
+ * (schema 002); an allocation or unfolded row of no invoice counts as
+ * one more inconsistent invoice (the consumer's connection writes without
+ * foreign keys: docs/posting.md). */
 static const char balance_sql[] =
 	"SELECT"
 	" (SELECT coalesce(sum(amount_minor), 0) FROM postings),"
@@ -518,6 +519,8 @@ static const char balance_sql[] =
 	"   WHERE i.amount_paid_minor + coalesce(u.unfolded_minor, 0)"
 	"         <> coalesce(a.paid_minor, 0))"
 	" + (SELECT count(*) FROM allocations_unfolded"
+	"    WHERE invoice_no NOT IN (SELECT invoice_no FROM invoices))"
+	" + (SELECT count(*) FROM allocations"
 	"    WHERE invoice_no NOT IN (SELECT invoice_no FROM invoices))";
 
 int ledger_db_check_balance(sqlite3 *db, struct ledger_balance *ret,

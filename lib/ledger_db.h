@@ -121,7 +121,7 @@ struct ledger_balance {
 	int64_t intents_unbalanced_count;
 	/* Invoices whose paid amount (amount_paid_minor plus their
 	 * allocations_unfolded rows) is not the sum of the allocations to
-	 * them, plus unfolded rows naming no invoice. */
+	 * them, plus allocations and unfolded rows naming no invoice. */
 	int64_t invoices_inconsistent_count;
 	/* difference_minor == 0 and both counts above are 0. */
 	bool balanced;

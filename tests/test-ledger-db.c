@@ -721,6 +721,14 @@ START_TEST(test_balance)
 		 "INSERT INTO allocations_unfolded (invoice_no, amount_minor)"
 		 " VALUES ('INV-404', 200)",
 		 {17750, 13000, 1750, 3000, 0, 4, 0, 1, false}},
+		{"allocation of no invoice (written without foreign keys)",
+		 "PRAGMA foreign_keys = OFF;"
+		 "INSERT INTO postings SELECT '" ID(05) "', 'k5', bank, "
+		 "branch, terminal, 'ACC-2', invoice_no, 500, currency, "
+		 "paid_at, paid_at_ms, received_at_ms, posted_at_ms, channel, "
+		 "kafka_topic, kafka_partition, 2 FROM postings LIMIT 1;"
+		 "INSERT INTO allocations VALUES ('" ID(05) "', 'INV-404', 500)",
+		 {18250, 13500, 1750, 3000, 0, 5, 0, 1, false}},
 		{"balanced", "", {17750, 13000, 1750, 3000, 0, 4, 0, 0, true}},
 	};
 

@@ -6,11 +6,10 @@
 -- seek and a row rewrite at a random key per posting, and one random 4 KiB
 -- page written to the WAL per invoice touched by each commit; it was the
 -- largest single cost of the posting path. Now a batch appends each
--- allocation's amount to allocations_unfolded too (a small table, so its
--- pages stay hot and few per commit), and a fold (its own transaction,
--- every few hundred thousand allocations, at a quiet moment, and when
--- the consumer stops) adds the journal to invoices in invoice_no order
--- and empties it.
+-- allocation's amount to allocations_unfolded too (ascending key: a few
+-- pages per commit), and a fold (one transaction: every 65,536 rows, when
+-- the consumer is idle, and when it stops) adds the journal to invoices
+-- in invoice_no order and empties it.
 --
 -- THE INVARIANT for invoices becomes, for every invoice:
 --
