@@ -1,5 +1,6 @@
 /* tasdid post — the posting consumer (consumer/post.h, docs/posting.md). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,7 +102,12 @@ int cmd_post(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
-	if (stop_install() < 0) {
+	/* A file grown past RLIMIT_FSIZE raises SIGXFSZ, whose default action
+	 * kills the process with a core dump mid-transaction. Ignored, the
+	 * write fails with EFBIG instead: SQLite reports an I/O error, the
+	 * batch is rolled back and post exits 1 like on a full disk
+	 * (docs/posting.md). */
+	if (stop_install() < 0 || signal(SIGXFSZ, SIG_IGN) == SIG_ERR) {
 		log_error("cannot install signal handlers");
 		goto out;
 	}

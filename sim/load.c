@@ -39,6 +39,7 @@ struct pend {
 	uint64_t index;      /* which generated intent */
 	int64_t paid_at_ms;  /* fixed at first generation: retries keep it */
 	int attempts;
+	bool unanswered;     /* some attempt got no answer at all */
 };
 
 struct group {
@@ -149,6 +150,20 @@ static void log_accepted(struct run *run, const struct group *g, const struct pe
 		fprintf(run->o->accepted_log, "%s\n", json);
 }
 
+/* Log an intent that was never accepted, with why (load.h). */
+static void log_unaccepted(struct run *run, const struct group *g, const struct pend *p,
+			   const char *outcome)
+{
+	if (run->o->unaccepted_log == NULL)
+		return;
+	struct intent in;
+	char json[INTENT_JSON_MAX + 1];
+	make_intent(run, g, p, &in);
+	if (intent_encode(&in, json, sizeof(json)) > 0)
+		fprintf(run->o->unaccepted_log, "{\"outcome\":\"%s\",\"intent\":%s}\n",
+			outcome, json);
+}
+
 /* A group's items that need another try go back to the queue; the ones out
  * of attempts are given up. Takes ownership of nothing: copies. */
 static void retry_items(struct run *run, const struct group *g, const bool *again,
@@ -162,6 +177,8 @@ static void retry_items(struct run *run, const struct group *g, const bool *agai
 			continue;
 		if (g->items[i].attempts >= run->o->attempts_max || ng.items == NULL) {
 			run->r->intents_gave_up++;
+			log_unaccepted(run, g, &g->items[i],
+				       g->items[i].unanswered ? "unanswered" : "shed");
 			continue;
 		}
 		ng.items[ng.n++] = g->items[i];
@@ -169,6 +186,9 @@ static void retry_items(struct run *run, const struct group *g, const bool *agai
 	}
 	if (ng.n == 0 || queue_push(&run->retry, ng) < 0) {
 		run->r->intents_gave_up += ng.n > 0 ? ng.n : 0;
+		for (int i = 0; i < ng.n; i++)
+			log_unaccepted(run, g, &ng.items[i],
+				       ng.items[i].unanswered ? "unanswered" : "shed");
 		free(ng.items);
 	}
 }
@@ -194,8 +214,10 @@ static void conn_fail(struct run *run, struct conn *c)
 	c->reopen_at_ms = time_mono_ms() + LOAD_RECONNECT_MS;
 	if (c->state == CONN_BUSY) {
 		bool again[LOAD_BATCH_MAX];
-		for (int i = 0; i < c->group.n; i++)
+		for (int i = 0; i < c->group.n; i++) {
 			again[i] = true;
+			c->group.items[i].unanswered = true;
+		}
 		retry_items(run, &c->group, again, 100 /* ms */);
 		free(c->group.items);
 		c->group.items = NULL;
@@ -365,6 +387,7 @@ static void apply_batch(struct run *run, struct conn *c, const char *body,
 			again[i] = true;
 		} else {
 			run->r->intents_rejected++;
+			log_unaccepted(run, &c->group, &c->group.items[i], "rejected");
 		}
 	}
 	json_decref(root);
@@ -401,6 +424,8 @@ static bool apply_response(struct run *run, struct conn *c, int status,
 		retry_items(run, &c->group, again, retry_after_ms);
 	} else {
 		run->r->intents_rejected += c->group.n;
+		for (int i = 0; i < c->group.n; i++)
+			log_unaccepted(run, &c->group, &c->group.items[i], "rejected");
 	}
 	if (run->o->live_accepted != NULL)
 		atomic_fetch_add(run->o->live_accepted,

@@ -55,6 +55,12 @@ struct load_opts {
 	const char *biller_ids[LOAD_BILLERS_MAX];
 	const struct currency *currencies[LOAD_BILLERS_MAX];
 	FILE *accepted_log;          /* NULL: don't log accepted intents */
+	/* Every intent never answered 202, one JSON line each:
+	 * {"outcome":O,"intent":{...}} with O "rejected" (a 4xx), "shed"
+	 * (given up; every attempt was answered 503) or "unanswered" (given
+	 * up; some attempt got no answer: the connection failed or timed
+	 * out, so the intake may have enqueued it). NULL: no log. */
+	FILE *unaccepted_log;
 	FILE *progress;              /* NULL: no progress lines */
 	volatile int *stop_flag;     /* non-zero: stop generating (may be NULL) */
 	/* Live counters another thread may watch while the load runs (the

@@ -1,4 +1,5 @@
 /* proc — see proc.h. */
+#define _GNU_SOURCE /* prlimit */
 #include "proc.h"
 
 #include <arpa/inet.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -28,6 +30,28 @@ static void pause_ms(int ms)
 
 pid_t proc_spawn_self(char *const argv[], const char *log_path, char *errstr,
 		      size_t errstr_size)
+{
+	return proc_spawn_self_fsize(argv, log_path, -1, errstr, errstr_size);
+}
+
+/* The soft limit only: our hard limit (inherited by the children) stays,
+ * so raising it back needs no privilege. */
+static struct rlimit fsize_rlimit(int64_t file_size_max)
+{
+	struct rlimit rl = {.rlim_max = RLIM_INFINITY};
+	getrlimit(RLIMIT_FSIZE, &rl);
+	rl.rlim_cur = file_size_max < 0 ? rl.rlim_max : (rlim_t)file_size_max;
+	return rl;
+}
+
+int proc_set_fsize(pid_t pid, int64_t file_size_max)
+{
+	struct rlimit rl = fsize_rlimit(file_size_max);
+	return prlimit(pid, RLIMIT_FSIZE, &rl, NULL);
+}
+
+pid_t proc_spawn_self_fsize(char *const argv[], const char *log_path,
+			    int64_t file_size_max, char *errstr, size_t errstr_size)
 {
 	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -52,6 +76,9 @@ pid_t proc_spawn_self(char *const argv[], const char *log_path, char *errstr,
 		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0)
 			dup2(devnull, STDIN_FILENO);
+		struct rlimit rl = fsize_rlimit(file_size_max);
+		if (file_size_max >= 0)
+			setrlimit(RLIMIT_FSIZE, &rl);
 		execv("/proc/self/exe", full);
 		_exit(127);
 	}

@@ -15,6 +15,18 @@
 pid_t proc_spawn_self(char *const argv[], const char *log_path, char *errstr,
 		      size_t errstr_size);
 
+/* proc_spawn_self, with the child's RLIMIT_FSIZE set to file_size_max
+ * bytes before it runs (-1: inherit ours): writes at or beyond that offset
+ * of any regular file then fail with EFBIG (and SIGXFSZ, which the child
+ * must ignore to see the error) — "disk full" without a mount, even for
+ * root. */
+pid_t proc_spawn_self_fsize(char *const argv[], const char *log_path,
+			    int64_t file_size_max, char *errstr, size_t errstr_size);
+
+/* Set the RLIMIT_FSIZE of the running process pid (prlimit(2)); -1 is
+ * unlimited. Returns 0, or -1 with errno. */
+int proc_set_fsize(pid_t pid, int64_t file_size_max);
+
 /* Run this executable with argv to completion (stdout and stderr appended
  * to log_path) and return its exit status (0-255), 128+signal when killed,
  * or -1 with errstr when it could not run or outlived timeout_ms (it is
