@@ -30,6 +30,8 @@ enum {
 	ST_FOLD_ADD,  /* add allocations_unfolded to invoices */
 	ST_FOLD_CLEAR,
 	ST_UNFOLDED_COUNT,
+	ST_INVOICES_COUNT,
+	ST_ALL_ACCOUNTS, /* every invoice, for loading the cache at once */
 	ST_COUNT
 };
 
@@ -67,6 +69,12 @@ static const char *const alloc_sql[ST_COUNT] = {
 			" WHERE invoices.invoice_no = u.invoice_no",
 	[ST_FOLD_CLEAR] = "DELETE FROM allocations_unfolded",
 	[ST_UNFOLDED_COUNT] = "SELECT count(*) FROM allocations_unfolded",
+	[ST_INVOICES_COUNT] = "SELECT count(*) FROM invoices",
+	/* The order of ST_ACCOUNT within each account; walks
+	 * invoices_account_due once. */
+	[ST_ALL_ACCOUNTS] = "SELECT account, invoice_no,"
+			    " amount_due_minor - amount_paid_minor"
+			    " FROM invoices ORDER BY account, due_on, invoice_no",
 };
 
 struct alloc {
@@ -88,10 +96,23 @@ struct alloc {
 	 * may then have unfolded rows the cache no longer holds, so the
 	 * next batch folds before reading any invoice. */
 	bool cache_covers_unfolded;
+	/* True when the cache holds every account that has an invoice (it
+	 * was loaded whole, cache_load_all): an account it lacks has none,
+	 * and needs no query. Cleared with the cache. */
+	bool cache_complete;
 };
 
 static int count_unfolded(struct alloc *a, int64_t *ret, char *errstr,
 			  size_t errstr_size);
+static int cache_load_all(struct alloc *a, char *errstr, size_t errstr_size);
+
+/* Empty the cache (the caller folds first, or marks the cache as no
+ * longer covering the unfolded rows). */
+static void cache_forget(struct alloc *a)
+{
+	invcache_clear(a->cache);
+	a->cache_complete = false;
+}
 
 struct open_invoice {
 	char no[INTENT_INVOICE_MAX + 1];
@@ -184,7 +205,7 @@ int alloc_batch_begin(struct alloc *a, char *errstr, size_t errstr_size)
 	    changes != a->seen_total_changes) {
 		/* Another writer may have added unfolded rows too: count them
 		 * instead of trusting ours. */
-		invcache_clear(a->cache);
+		cache_forget(a);
 		a->cache_covers_unfolded = false;
 		if (count_unfolded(a, &a->unfolded_count, errstr,
 				   errstr_size) < 0)
@@ -196,6 +217,9 @@ int alloc_batch_begin(struct alloc *a, char *errstr, size_t errstr_size)
 			return -1;
 		a->cache_covers_unfolded = true;
 	}
+	if (invcache_empty(a->cache) &&
+	    cache_load_all(a, errstr, errstr_size) < 0)
+		return -1;
 	a->seen_data_version = version;
 	a->seen_total_changes = changes;
 	a->cache_on = true;
@@ -209,7 +233,7 @@ void alloc_batch_end(struct alloc *a, bool committed)
 		ledger_state(a, &a->seen_data_version, &a->seen_total_changes);
 		a->unfolded_committed_count = a->unfolded_count;
 	} else {
-		invcache_clear(a->cache);
+		cache_forget(a);
 		a->cache_covers_unfolded = false;
 		a->unfolded_count = a->unfolded_committed_count;
 	}
@@ -519,12 +543,113 @@ static int cache_load(struct alloc *a, const char *account,
 	if (!invcache_has_room(a->cache, n)) {
 		if (alloc_fold(a, errstr, errstr_size) < 0)
 			return -1;
-		invcache_clear(a->cache);
+		cache_forget(a);
 	}
 	*ret = invcache_add(a->cache, account, n);
 	memcpy(*ret, buf, (size_t)n * sizeof(buf[0]));
 	*ret_count = n;
 	return 0;
+}
+
+/* One account being read by cache_load_all. */
+struct load_account {
+	char name[INTENT_ACCOUNT_MAX + 1];
+	struct invcache_invoice inv[INVCACHE_ACCOUNT_INVOICES_MAX];
+	int count;
+	bool uncacheable; /* too many invoices, or a number too long */
+};
+
+/* Put the account read so far into the cache. False when the cache is
+ * full (it is not cleared: the caller gives up loading). */
+static bool load_flush(struct alloc *a, const struct load_account *acc,
+		       int64_t *skipped)
+{
+	if (acc->name[0] == '\0')
+		return true;
+	if (acc->uncacheable) {
+		(*skipped)++;
+		return true;
+	}
+	if (!invcache_has_room(a->cache, acc->count))
+		return false;
+	struct invcache_invoice *inv =
+		invcache_add(a->cache, acc->name, acc->count);
+	memcpy(inv, acc->inv, (size_t)acc->count * sizeof(acc->inv[0]));
+	return true;
+}
+
+/* Add the row of st (account, invoice_no, open) to acc, which holds the
+ * account named name. */
+static void load_row(struct load_account *acc, sqlite3_stmt *st)
+{
+	const char *no = (const char *)sqlite3_column_text(st, 1);
+	if (acc->uncacheable)
+		return;
+	if (acc->count == INVCACHE_ACCOUNT_INVOICES_MAX ||
+	    strlen(no) > INTENT_INVOICE_MAX) {
+		acc->uncacheable = true;
+		return;
+	}
+	strcpy(acc->inv[acc->count].no, no);
+	acc->inv[acc->count].open_minor = sqlite3_column_int64(st, 2);
+	acc->count++;
+}
+
+/* Load every account's invoices into the empty cache in one walk of
+ * invoices_account_due, instead of one query per account on its first
+ * payment (that query, an index seek and a table seek per invoice, was a
+ * third of the posting path: docs/performance.md). Only when the whole
+ * table fits the cache; otherwise accounts load one by one as before.
+ * Sets cache_complete when every account with invoices is cached. The
+ * paid amounts read are complete: the cache is empty, so nothing is
+ * unfolded (alloc_batch_begin folds before). */
+static int cache_load_all(struct alloc *a, char *errstr, size_t errstr_size)
+{
+	assert(invcache_empty(a->cache) && a->unfolded_count == 0);
+	int64_t total = 0, skipped = 0;
+	sqlite3_stmt *st = a->st[ST_INVOICES_COUNT];
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		goto fail;
+	if (total == 0 || total > INVCACHE_INVOICES_MAX)
+		return 0;
+	struct load_account *acc = calloc(1, sizeof(*acc));
+	if (acc == NULL) {
+		errstr_set(errstr, errstr_size, "alloc: out of memory");
+		return -1;
+	}
+	bool room = true;
+	st = a->st[ST_ALL_ACCOUNTS];
+	while (room && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		/* Longer than any intent's account: never asked for. */
+		if (strlen(name) > INTENT_ACCOUNT_MAX)
+			continue;
+		if (strcmp(name, acc->name) != 0) {
+			room = load_flush(a, acc, &skipped);
+			memset(acc, 0, sizeof(*acc));
+			strcpy(acc->name, name);
+		}
+		load_row(acc, st);
+	}
+	sqlite3_reset(st);
+	if (room && rc == SQLITE_DONE)
+		room = load_flush(a, acc, &skipped);
+	free(acc);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		goto fail;
+	if (!room) /* more accounts than the cache holds */
+		cache_forget(a);
+	a->cache_complete = room && skipped == 0;
+	return 0;
+fail:
+	cache_forget(a);
+	errstr_set(errstr, errstr_size, "alloc: load invoices: %s",
+		sqlite3_errmsg(a->db));
+	return -1;
 }
 
 /* Pay up to *left to one cached invoice, through to the ledger first. */
@@ -608,9 +733,14 @@ int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
 		return -1;
 	/* inv stays NULL outside a batch and for an account too big to
 	 * cache (an account without invoices has a non-NULL, empty list). */
-	if (a->cache_on && !invcache_get(a->cache, account, &inv, &n) &&
-	    cache_load(a, account, &inv, &n, errstr, errstr_size) < 0)
-		return -1;
+	if (a->cache_on && !invcache_get(a->cache, account, &inv, &n)) {
+		/* A complete cache lacks only accounts with no invoice. */
+		if (a->cache_complete && invcache_has_room(a->cache, 0))
+			inv = invcache_add(a->cache, account, 0);
+		else if (cache_load(a, account, &inv, &n, errstr,
+				    errstr_size) < 0)
+			return -1;
+	}
 	if (inv == NULL)
 		return apply_sql(a, intent_id, account, no, amount_minor,
 				 now_ms, ret, errstr, errstr_size);

@@ -96,6 +96,12 @@ bool invcache_get(struct invcache *c, const char *account,
 	return true;
 }
 
+bool invcache_empty(const struct invcache *c)
+{
+	assert(c != NULL);
+	return c->accounts_count == 0;
+}
+
 bool invcache_has_room(const struct invcache *c, int count)
 {
 	assert(c != NULL);

@@ -62,6 +62,9 @@ void invcache_clear(struct invcache *c);
 bool invcache_get(struct invcache *c, const char *account,
 		  struct invcache_invoice **ret, int *ret_count);
 
+/* Whether nothing is cached. */
+bool invcache_empty(const struct invcache *c);
+
 /* Whether count invoices of one more account fit without invcache_add()
  * clearing the cache first. */
 bool invcache_has_room(const struct invcache *c, int count);

@@ -119,6 +119,22 @@ static const char *q_plan(sqlite3 *db, const char *sql, char *buf,
 	return buf;
 }
 
+/* Whether any step of sql's query plan is exactly step. */
+static bool q_plan_has(sqlite3 *db, const char *sql, const char *step)
+{
+	char explain[512];
+	snprintf(explain, sizeof(explain), "EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *st = NULL;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, explain, -1, &st, NULL),
+			 SQLITE_OK);
+	bool found = false;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		found |= strcmp((const char *)sqlite3_column_text(st, 3),
+				step) == 0;
+	sqlite3_finalize(st);
+	return found;
+}
+
 static int file_exists(const char *path)
 {
 	return access(path, F_OK) == 0;
@@ -160,7 +176,7 @@ static void add_posting(sqlite3 *db, const char *id, const char *account,
 
 START_TEST(test_open_creates_latest)
 {
-	char buf[64];
+	char buf[128];
 	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
 
 	ck_assert_int_eq(q_int(db, "PRAGMA user_version"),
@@ -204,7 +220,14 @@ START_TEST(test_open_creates_latest)
 				"type = 'index' AND sql IS NOT NULL "
 				"ORDER BY name)",
 				buf, sizeof(buf)),
-			 "invoices_account_due settlement_runs_date");
+			 "allocations_unfolded_invoice invoices_account_due"
+			 " settlement_runs_date");
+	/* A reader's sum of an invoice's unfolded rows is an index seek,
+	 * not a scan of the journal (inquiry during the rush). */
+	ck_assert(q_plan_has(db, "SELECT amount_paid_minor FROM "
+			     "invoices_current WHERE account = 'A'",
+			     "SEARCH u USING COVERING INDEX "
+			     "allocations_unfolded_invoice (invoice_no=?)"));
 	/* Inquiry and allocation read an account's invoices by index. */
 	ck_assert_str_eq(q_plan(db, "SELECT * FROM invoices WHERE account = 'A'",
 				buf, sizeof(buf)),
