@@ -42,10 +42,10 @@
 #define ALLOC_REASON_INVOICE_ACCOUNT_MISMATCH "invoice_account_mismatch"
 
 /* Fold when a batch begins with at least this many unfolded rows. The
- * bound is for readers: a reader's sum over allocations_unfolded scans it
- * (no index on invoice_no, which would be a random-key insert per
- * allocation), about 70 ns a row; and the larger it is, the more
- * allocations share each invoice page the fold rewrites. */
+ * bound keeps the journal's index (allocations_unfolded_invoice, which
+ * readers seek) a few hundred pages, so a batch's random-key inserts
+ * into it rewrite few pages; and the larger it is, the more allocations
+ * share each invoice page the fold rewrites. */
 #define ALLOC_FOLD_ROWS (64 * 1024)
 
 struct alloc;
