@@ -576,7 +576,19 @@ START_TEST(test_constraints)
 		 "invoice_no, amount_minor, currency, paid_at, paid_at_ms, "
 		 "received_at_ms, posted_at_ms, channel, kafka_topic, "
 		 "kafka_partition, kafka_offset FROM postings",
+		 "posting intent_id must be lower-case hex and dashes"},
+		{"INSERT INTO postings SELECT substr(intent_id, 2), "
+		 "idempotency_key, bank, branch, terminal, account, "
+		 "invoice_no, amount_minor, currency, paid_at, paid_at_ms, "
+		 "received_at_ms, posted_at_ms, channel, kafka_topic, "
+		 "kafka_partition, kafka_offset FROM postings",
 		 "CHECK constraint failed: length(intent_id) = 36"},
+		{"INSERT INTO postings SELECT replace(intent_id, '-', '_'), "
+		 "idempotency_key, bank, branch, terminal, account, "
+		 "invoice_no, amount_minor, currency, paid_at, paid_at_ms, "
+		 "received_at_ms, posted_at_ms, channel, kafka_topic, "
+		 "kafka_partition, kafka_offset FROM postings",
+		 "posting intent_id must be lower-case hex and dashes"},
 		{"INSERT INTO postings SELECT * FROM postings",
 		 "UNIQUE constraint failed: postings.intent_id"},
 		{"UPDATE postings SET amount_minor = 1",
@@ -835,6 +847,41 @@ START_TEST(test_migrate_from_v1_with_data)
 			 0);
 	ck_assert(got.balanced);
 	ck_assert_int_eq(got.postings_minor, 17750);
+	/* postings was rebuilt (002): same rows, foreign keys back on,
+	 * its triggers in place. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM postings"), 4);
+	ck_assert_int_eq(q_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE"
+				   " type = 'trigger' AND tbl_name = 'postings'"),
+			 4);
+	ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM postings", NULL, NULL,
+				      NULL),
+			 SQLITE_CONSTRAINT_TRIGGER);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM postings"), 4);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A step that would leave a broken reference is refused and rolled back
+ * (foreign keys are off while migrating; ledger_db_migrate checks them
+ * before COMMIT): here a v1 allocation of no posting. */
+START_TEST(test_migrate_checks_foreign_keys)
+{
+	char err[512] = "";
+	sqlite3 *db = open_raw(db_path);
+	ck_assert_int_eq(ledger_db_migrate(db, 1, err, sizeof(err)), 0);
+	exec_ok(db, "PRAGMA foreign_keys = ON;"
+		    "INSERT INTO ledger_meta VALUES ('biller_id', 'water'),"
+		    " ('currency', 'JOD'), ('created_at_ms', '1764000000000')");
+	seed_balanced(db);
+	exec_ok(db, "PRAGMA foreign_keys = OFF;"
+		    "INSERT INTO allocations VALUES ('" ID(77) "', 'INV-3', 1)");
+	ck_assert_int_eq(ledger_db_migrate(db, ledger_db_latest_version(),
+					   err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "foreign key violated in table"
+					  " allocations"));
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), 1);
 	sqlite3_close(db);
 }
 END_TEST
@@ -875,6 +922,7 @@ static Suite *ledger_db_suite(void)
 	tcase_add_test(tc, test_balance_empty);
 	tcase_add_test(tc, test_balance);
 	tcase_add_test(tc, test_migrate_from_v1_with_data);
+	tcase_add_test(tc, test_migrate_checks_foreign_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
