@@ -180,7 +180,6 @@ static int check_kind(sqlite3 *db, int64_t version, char *errstr,
 	return -1;
 }
 
-/* Apply migration number version+1 inside the caller's transaction. */
 /* Foreign keys are off during a migration (ledger_db_migrate): a table
  * rebuilt by a step must still satisfy every reference before COMMIT. */
 static int check_foreign_keys(sqlite3 *db, const char *what, char *errstr,
@@ -202,6 +201,7 @@ static int check_foreign_keys(sqlite3 *db, const char *what, char *errstr,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Apply migration number version+1 inside the caller's transaction. */
 static int apply_step(sqlite3 *db, int64_t version, char *errstr,
 		      size_t errstr_size)
 {

@@ -101,8 +101,10 @@ int ledger_db_open(const char *path, const char *biller_id,
  * -1 with errstr set when target_version is outside 0..latest, lower than
  * the file's version (there are no down migrations), the file's version
  * is newer than latest, the file is not a ledger, or a step fails (that
- * step is rolled back; earlier ones stay). Must not be called inside a
- * transaction. */
+ * step is rolled back; earlier ones stay), including a step after which
+ * PRAGMA foreign_key_check reports a row: steps run with foreign keys off
+ * (a step may rebuild a table), and the connection's foreign_keys setting
+ * is restored afterwards. Must not be called inside a transaction. */
 int ledger_db_migrate(sqlite3 *db, int target_version, char *errstr,
 		      size_t errstr_size);
 
