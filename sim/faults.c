@@ -380,7 +380,15 @@ void faults_sup_tick(struct faults_sup *s)
 	}
 	const struct faults_plan *p = s->o.plan;
 	while (s->next < p->count && now - s->start_ms >= p->ev[s->next].at_ms) {
-		inject(s, p->ev[s->next].kind, now);
+		enum faults_kind k = p->ev[s->next].kind;
+		/* A kill due while its process is down after an exit of its
+		 * own (post on the full disk) waits for the restart, at most
+		 * FAULTS_RESTART_MS, so every planned kill lands (seed 30113:
+		 * post hit the 64 KiB limit 0.3 s before its kill). */
+		if ((k == FAULTS_KILL_POST && s->post == 0) ||
+		    (k == FAULTS_KILL_INTAKE && s->intake == 0))
+			break;
+		inject(s, k, now);
 		s->next++;
 	}
 }
