@@ -5,9 +5,13 @@
 # invoices (2 per account), against the baseline measured in the same run:
 # the same server with --no-sqlite (authentication and routing, a fixed
 # answer, no ledger read). Prints each run and the ratio. Run by hand.
+# UNFOLDED=N (default 0) puts N rows into allocations_unfolded (schema
+# 002: the posting consumer's journal, up to ALLOC_FOLD_ROWS = 65,536 rows
+# while it is busy), spread over the invoices: inquiry then sums them per
+# invoice, as it does during the rush.
 set -euo pipefail
 BUILD=$(cd "${1:?usage: inquiry-bench.sh BUILD_DIR [RUNS] [SECONDS]}" && pwd)
-RUNS=${2:-3}; SECS=${3:-5}
+RUNS=${2:-3}; SECS=${3:-5}; UNFOLDED=${UNFOLDED:-0}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 TASDID=$BUILD/cli/tasdid
 for t in wrk sqlite3 curl python3; do command -v $t >/dev/null || { echo "$t missing" >&2; exit 1; }; done
@@ -17,8 +21,9 @@ trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$SRC/tests/fixtures/intake-config.sh" "$DIR" 127.0.0.1:1 0 "[inquiry]" "port = $PORT" "threads = 2"
 start=$(date +%s.%N)
-{ cat "$SRC/schemas/ledger/001-initial.sql"
-  echo "PRAGMA application_id = 1414743116; PRAGMA user_version = 1; PRAGMA journal_mode = WAL;"
+MIGRATIONS=("$SRC"/schemas/ledger/[0-9][0-9][0-9]-*.sql)
+{ cat "${MIGRATIONS[@]}"
+  echo "PRAGMA application_id = 1414743116; PRAGMA user_version = ${#MIGRATIONS[@]}; PRAGMA journal_mode = WAL;"
   echo "INSERT INTO ledger_meta VALUES ('biller_id','water'),('currency','SYP'),('created_at_ms','1');"
   echo "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1999999)
         INSERT INTO invoices (invoice_no, account, period, due_on, amount_due_minor,
@@ -28,8 +33,11 @@ start=$(date +%s.%N)
                100000 + i % 5000,
                CASE i % 4 WHEN 0 THEN 100000 + i % 5000 WHEN 1 THEN 5000 ELSE 0 END,
                'SYP', 1 FROM n;"
+  echo "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $UNFOLDED)
+        INSERT INTO allocations_unfolded (invoice_no, amount_minor)
+        SELECT printf('W-%08d', (i * 7919) % 2000000), 1 FROM n WHERE $UNFOLDED > 0;"
 } | sqlite3 "$DIR/water.db" >/dev/null
-echo "ledger: $(sqlite3 "$DIR/water.db" 'SELECT count(*) FROM invoices') invoices, $(du -h "$DIR/water.db" | cut -f1), made in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
+echo "ledger: $(sqlite3 "$DIR/water.db" 'SELECT count(*) FROM invoices') invoices, $(sqlite3 "$DIR/water.db" 'SELECT count(*) FROM allocations_unfolded') unfolded, $(du -h "$DIR/water.db" | cut -f1), made in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
 
 # run_one [--no-sqlite]: "lookups/s p99_ms"
 run_one() {

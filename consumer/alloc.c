@@ -26,6 +26,12 @@ enum {
 	ST_CREDIT,  /* insert account credit */
 	ST_SUSPENSE,
 	ST_ACCOUNT, /* all of an account's invoices, for the cache */
+	ST_UNFOLDED,  /* append to allocations_unfolded */
+	ST_FOLD_ADD,  /* add allocations_unfolded to invoices */
+	ST_FOLD_CLEAR,
+	ST_UNFOLDED_COUNT,
+	ST_INVOICES_COUNT,
+	ST_ALL_ACCOUNTS, /* every invoice, for loading the cache at once */
 	ST_COUNT
 };
 
@@ -52,6 +58,23 @@ static const char *const alloc_sql[ST_COUNT] = {
 	[ST_ACCOUNT] = "SELECT invoice_no, amount_due_minor - amount_paid_minor"
 		       " FROM invoices WHERE account = ?1"
 		       " ORDER BY due_on, invoice_no LIMIT ?2",
+	[ST_UNFOLDED] = "INSERT INTO allocations_unfolded (invoice_no,"
+			" amount_minor) VALUES (?1, ?2)",
+	/* Grouped: one UPDATE per invoice, in invoice_no order, so the
+	 * invoice pages are visited once each, in key order. */
+	[ST_FOLD_ADD] = "UPDATE invoices SET amount_paid_minor ="
+			" amount_paid_minor + u.paid_minor FROM"
+			" (SELECT invoice_no, sum(amount_minor) AS paid_minor"
+			" FROM allocations_unfolded GROUP BY invoice_no) AS u"
+			" WHERE invoices.invoice_no = u.invoice_no",
+	[ST_FOLD_CLEAR] = "DELETE FROM allocations_unfolded",
+	[ST_UNFOLDED_COUNT] = "SELECT count(*) FROM allocations_unfolded",
+	[ST_INVOICES_COUNT] = "SELECT count(*) FROM invoices",
+	/* The order of ST_ACCOUNT within each account; walks
+	 * invoices_account_due once. */
+	[ST_ALL_ACCOUNTS] = "SELECT account, invoice_no,"
+			    " amount_due_minor - amount_paid_minor"
+			    " FROM invoices ORDER BY account, due_on, invoice_no",
 };
 
 struct alloc {
@@ -65,7 +88,31 @@ struct alloc {
 	 * any write through it, committed or not). */
 	unsigned int seen_data_version;
 	int64_t seen_total_changes;
+	/* Rows in allocations_unfolded as this connection sees them
+	 * (including the open batch's), and as last committed. */
+	int64_t unfolded_count;
+	int64_t unfolded_committed_count;
+	/* False when the cache was cleared since the last fold: accounts
+	 * may then have unfolded rows the cache no longer holds, so the
+	 * next batch folds before reading any invoice. */
+	bool cache_covers_unfolded;
+	/* True when the cache holds every account that has an invoice (it
+	 * was loaded whole, cache_load_all): an account it lacks has none,
+	 * and needs no query. Cleared with the cache. */
+	bool cache_complete;
 };
+
+static int count_unfolded(struct alloc *a, int64_t *ret, char *errstr,
+			  size_t errstr_size);
+static int cache_load_all(struct alloc *a, char *errstr, size_t errstr_size);
+
+/* Empty the cache (the caller folds first, or marks the cache as no
+ * longer covering the unfolded rows). */
+static void cache_forget(struct alloc *a)
+{
+	invcache_clear(a->cache);
+	a->cache_complete = false;
+}
 
 struct open_invoice {
 	char no[INTENT_INVOICE_MAX + 1];
@@ -99,6 +146,11 @@ int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
 			return -1;
 		}
 	}
+	if (count_unfolded(a, &a->unfolded_count, errstr, errstr_size) < 0) {
+		alloc_free(a);
+		return -1;
+	}
+	a->unfolded_committed_count = a->unfolded_count;
 	*ret = a;
 	return 0;
 }
@@ -125,7 +177,24 @@ static void ledger_state(struct alloc *a, unsigned int *ret_version,
 	*ret_changes = sqlite3_total_changes64(a->db);
 }
 
-void alloc_batch_begin(struct alloc *a)
+/* Read the number of rows in allocations_unfolded into *ret. */
+static int count_unfolded(struct alloc *a, int64_t *ret, char *errstr,
+			  size_t errstr_size)
+{
+	sqlite3_stmt *st = a->st[ST_UNFOLDED_COUNT];
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		errstr_set(errstr, errstr_size, "alloc: allocations_unfolded: %s",
+			sqlite3_errmsg(a->db));
+		return -1;
+	}
+	return 0;
+}
+
+int alloc_batch_begin(struct alloc *a, char *errstr, size_t errstr_size)
 {
 	assert(a != NULL && !a->cache_on);
 	assert(!sqlite3_get_autocommit(a->db));
@@ -133,21 +202,48 @@ void alloc_batch_begin(struct alloc *a)
 	int64_t changes;
 	ledger_state(a, &version, &changes);
 	if (version != a->seen_data_version ||
-	    changes != a->seen_total_changes)
-		invcache_clear(a->cache);
+	    changes != a->seen_total_changes) {
+		/* Another writer may have added unfolded rows too: count them
+		 * instead of trusting ours. */
+		cache_forget(a);
+		a->cache_covers_unfolded = false;
+		if (count_unfolded(a, &a->unfolded_count, errstr,
+				   errstr_size) < 0)
+			return -1;
+	}
+	if (!a->cache_covers_unfolded ||
+	    a->unfolded_count >= ALLOC_FOLD_ROWS) {
+		if (alloc_fold(a, errstr, errstr_size) < 0)
+			return -1;
+		a->cache_covers_unfolded = true;
+	}
+	if (invcache_empty(a->cache) &&
+	    cache_load_all(a, errstr, errstr_size) < 0)
+		return -1;
 	a->seen_data_version = version;
 	a->seen_total_changes = changes;
 	a->cache_on = true;
+	return 0;
 }
 
 void alloc_batch_end(struct alloc *a, bool committed)
 {
 	assert(a != NULL);
-	if (committed)
+	if (committed) {
 		ledger_state(a, &a->seen_data_version, &a->seen_total_changes);
-	else
-		invcache_clear(a->cache);
+		a->unfolded_committed_count = a->unfolded_count;
+	} else {
+		cache_forget(a);
+		a->cache_covers_unfolded = false;
+		a->unfolded_count = a->unfolded_committed_count;
+	}
 	a->cache_on = false;
+}
+
+int64_t alloc_unfolded_count(const struct alloc *a)
+{
+	assert(a != NULL);
+	return a->unfolded_count;
 }
 
 /* Step a write statement to completion and reset it. */
@@ -164,9 +260,25 @@ static int run(struct alloc *a, sqlite3_stmt *st, char *errstr,
 	return 0;
 }
 
-/* Apply amount_minor to one invoice: allocation row + paid amount. */
+int alloc_fold(struct alloc *a, char *errstr, size_t errstr_size)
+{
+	assert(a != NULL && !sqlite3_get_autocommit(a->db));
+	if (a->unfolded_count == 0)
+		return 0;
+	if (run(a, a->st[ST_FOLD_ADD], errstr, errstr_size) < 0 ||
+	    run(a, a->st[ST_FOLD_CLEAR], errstr, errstr_size) < 0)
+		return -1;
+	a->unfolded_count = 0;
+	return 0;
+}
+
+/* Apply amount_minor to one invoice: the allocation row, and the same
+ * amount either appended to allocations_unfolded (unfolded: the account
+ * is in the cache, which then holds its paid amounts) or added to
+ * invoices.amount_paid_minor at once. */
 static int pay(struct alloc *a, const char *intent_id, const char *no,
-	       int64_t amount_minor, char *errstr, size_t errstr_size)
+	       int64_t amount_minor, bool unfolded, char *errstr,
+	       size_t errstr_size)
 {
 	assert(amount_minor > 0);
 	sqlite3_stmt *st = a->st[ST_ALLOC];
@@ -175,10 +287,13 @@ static int pay(struct alloc *a, const char *intent_id, const char *no,
 	sqlite3_bind_int64(st, 3, amount_minor);
 	if (run(a, st, errstr, errstr_size) < 0)
 		return -1;
-	st = a->st[ST_PAY];
+	st = a->st[unfolded ? ST_UNFOLDED : ST_PAY];
 	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, amount_minor);
-	return run(a, st, errstr, errstr_size);
+	if (run(a, st, errstr, errstr_size) < 0)
+		return -1;
+	a->unfolded_count += unfolded;
+	return 0;
 }
 
 static int suspend(struct alloc *a, const char *intent_id,
@@ -267,8 +382,8 @@ static int pay_oldest(struct alloc *a, const char *intent_id,
 			int64_t part = open[i].open_minor < *left
 					       ? open[i].open_minor
 					       : *left;
-			if (pay(a, intent_id, open[i].no, part, errstr,
-				errstr_size) < 0)
+			if (pay(a, intent_id, open[i].no, part, false,
+				errstr, errstr_size) < 0)
 				return -1;
 			*left -= part;
 			r->allocated_minor += part;
@@ -373,7 +488,7 @@ static int apply_sql(struct alloc *a, const char *intent_id,
 		}
 		if (open_minor > 0) {
 			int64_t part = open_minor < left ? open_minor : left;
-			if (pay(a, intent_id, no, part, errstr,
+			if (pay(a, intent_id, no, part, false, errstr,
 				errstr_size) < 0)
 				return -1;
 			left -= part;
@@ -423,10 +538,118 @@ static int cache_load(struct alloc *a, const char *account,
 	*ret = NULL;
 	if (rc == SQLITE_ROW) /* one more than the cache keeps */
 		return 0;
+	/* A full cache is cleared: fold first, or the unfolded rows of the
+	 * accounts it forgets would be missed when they are read again. */
+	if (!invcache_has_room(a->cache, n)) {
+		if (alloc_fold(a, errstr, errstr_size) < 0)
+			return -1;
+		cache_forget(a);
+	}
 	*ret = invcache_add(a->cache, account, n);
 	memcpy(*ret, buf, (size_t)n * sizeof(buf[0]));
 	*ret_count = n;
 	return 0;
+}
+
+/* One account being read by cache_load_all. */
+struct load_account {
+	char name[INTENT_ACCOUNT_MAX + 1];
+	struct invcache_invoice inv[INVCACHE_ACCOUNT_INVOICES_MAX];
+	int count;
+	bool uncacheable; /* too many invoices, or a number too long */
+};
+
+/* Put the account read so far into the cache. False when the cache is
+ * full (it is not cleared: the caller gives up loading). */
+static bool load_flush(struct alloc *a, const struct load_account *acc,
+		       int64_t *skipped)
+{
+	if (acc->name[0] == '\0')
+		return true;
+	if (acc->uncacheable) {
+		(*skipped)++;
+		return true;
+	}
+	if (!invcache_has_room(a->cache, acc->count))
+		return false;
+	struct invcache_invoice *inv =
+		invcache_add(a->cache, acc->name, acc->count);
+	memcpy(inv, acc->inv, (size_t)acc->count * sizeof(acc->inv[0]));
+	return true;
+}
+
+/* Add the row of st (account, invoice_no, open) to acc, which holds the
+ * account named name. */
+static void load_row(struct load_account *acc, sqlite3_stmt *st)
+{
+	const char *no = (const char *)sqlite3_column_text(st, 1);
+	if (acc->uncacheable)
+		return;
+	if (acc->count == INVCACHE_ACCOUNT_INVOICES_MAX ||
+	    strlen(no) > INTENT_INVOICE_MAX) {
+		acc->uncacheable = true;
+		return;
+	}
+	strcpy(acc->inv[acc->count].no, no);
+	acc->inv[acc->count].open_minor = sqlite3_column_int64(st, 2);
+	acc->count++;
+}
+
+/* Load every account's invoices into the empty cache in one walk of
+ * invoices_account_due, instead of one query per account on its first
+ * payment (that query, an index seek and a table seek per invoice, was a
+ * third of the posting path: docs/performance.md). Only when the whole
+ * table fits the cache; otherwise accounts load one by one as before.
+ * Sets cache_complete when every account with invoices is cached. The
+ * paid amounts read are complete: the cache is empty, so nothing is
+ * unfolded (alloc_batch_begin folds before). */
+static int cache_load_all(struct alloc *a, char *errstr, size_t errstr_size)
+{
+	assert(invcache_empty(a->cache) && a->unfolded_count == 0);
+	int64_t total = 0, skipped = 0;
+	sqlite3_stmt *st = a->st[ST_INVOICES_COUNT];
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		goto fail;
+	if (total == 0 || total > INVCACHE_INVOICES_MAX)
+		return 0;
+	struct load_account *acc = calloc(1, sizeof(*acc));
+	if (acc == NULL) {
+		errstr_set(errstr, errstr_size, "alloc: out of memory");
+		return -1;
+	}
+	bool room = true;
+	st = a->st[ST_ALL_ACCOUNTS];
+	while (room && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		/* Longer than any intent's account: never asked for. */
+		if (strlen(name) > INTENT_ACCOUNT_MAX)
+			continue;
+		if (strcmp(name, acc->name) != 0) {
+			room = load_flush(a, acc, &skipped);
+			memset(acc, 0, sizeof(*acc));
+			strcpy(acc->name, name);
+		}
+		load_row(acc, st);
+	}
+	sqlite3_reset(st);
+	if (room && rc == SQLITE_DONE)
+		room = load_flush(a, acc, &skipped);
+	free(acc);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		goto fail;
+	if (!room) /* more accounts than the cache holds */
+		cache_forget(a);
+	a->cache_complete = room && skipped == 0;
+	return 0;
+fail:
+	cache_forget(a);
+	errstr_set(errstr, errstr_size, "alloc: load invoices: %s",
+		sqlite3_errmsg(a->db));
+	return -1;
 }
 
 /* Pay up to *left to one cached invoice, through to the ledger first. */
@@ -437,7 +660,7 @@ static int pay_cached(struct alloc *a, const char *intent_id,
 	if (inv->open_minor == 0 || *left == 0)
 		return 0;
 	int64_t part = inv->open_minor < *left ? inv->open_minor : *left;
-	if (pay(a, intent_id, inv->no, part, errstr, errstr_size) < 0)
+	if (pay(a, intent_id, inv->no, part, true, errstr, errstr_size) < 0)
 		return -1;
 	inv->open_minor -= part;
 	*left -= part;
@@ -504,11 +727,20 @@ int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
 	struct invcache_invoice *inv = NULL;
 	int n = 0;
 
+	/* Outside a batch the invoices are read from the ledger, which
+	 * must then hold every paid amount (see cache_covers_unfolded). */
+	if (!a->cache_on && alloc_fold(a, errstr, errstr_size) < 0)
+		return -1;
 	/* inv stays NULL outside a batch and for an account too big to
 	 * cache (an account without invoices has a non-NULL, empty list). */
-	if (a->cache_on && !invcache_get(a->cache, account, &inv, &n) &&
-	    cache_load(a, account, &inv, &n, errstr, errstr_size) < 0)
-		return -1;
+	if (a->cache_on && !invcache_get(a->cache, account, &inv, &n)) {
+		/* A complete cache lacks only accounts with no invoice. */
+		if (a->cache_complete && invcache_has_room(a->cache, 0))
+			inv = invcache_add(a->cache, account, 0);
+		else if (cache_load(a, account, &inv, &n, errstr,
+				    errstr_size) < 0)
+			return -1;
+	}
 	if (inv == NULL)
 		return apply_sql(a, intent_id, account, no, amount_minor,
 				 now_ms, ret, errstr, errstr_size);

@@ -15,8 +15,17 @@
  *      invoice: the whole amount to suspense, ALLOC_REASON_UNKNOWN_ACCOUNT.
  *
  * Every allocation row is written together with the same amount added to
- * invoices.amount_paid_minor, so the ledger's invariants hold after each
- * call. The module only writes: the caller owns the transaction (and has
+ * the invoice's paid amount, so the ledger's invariants hold after each
+ * call. Inside a batch (alloc_batch_begin) that amount is appended to
+ * allocations_unfolded, a journal kept in ascending key order, instead of
+ * updating the invoice row at a random key; alloc_fold() adds the journal
+ * to invoices.amount_paid_minor in bulk, in invoice_no order (schema 002,
+ * docs/posting.md "Folding"). The invoice cache (consumer/invcache.h) holds
+ * every account with unfolded rows, so the consumer reads the folded
+ * invoices table only for accounts that have none: the cache is never
+ * cleared without a fold first. Readers see invoices_current.
+ *
+ * The module only writes: the caller owns the transaction (and has
  * already inserted the postings row the new rows refer to). */
 #ifndef TASDID_ALLOC_H
 #define TASDID_ALLOC_H
@@ -31,6 +40,13 @@
 #define ALLOC_REASON_UNKNOWN_ACCOUNT "unknown_account"
 #define ALLOC_REASON_UNKNOWN_INVOICE "unknown_invoice"
 #define ALLOC_REASON_INVOICE_ACCOUNT_MISMATCH "invoice_account_mismatch"
+
+/* Fold when a batch begins with at least this many unfolded rows. The
+ * bound keeps the journal's index (allocations_unfolded_invoice, which
+ * readers seek) a few hundred pages, so a batch's random-key inserts
+ * into it rewrite few pages; and the larger it is, the more allocations
+ * share each invoice page the fold rewrites. */
+#define ALLOC_FOLD_ROWS (64 * 1024)
 
 struct alloc;
 
@@ -65,13 +81,29 @@ int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
  * write lock is held and the connection has seen every other connection's
  * commit: the cache is cleared if the ledger changed since the last
  * alloc_batch_end(a, true) — another connection committed (an invoice
- * import) or this connection wrote outside a batch. */
-void alloc_batch_begin(struct alloc *a);
+ * import) or this connection wrote outside a batch. It folds (in the
+ * caller's transaction) when the cache was cleared since the last fold,
+ * or when ALLOC_FOLD_ROWS rows are unfolded. Returns 0, or -1 with errstr
+ * on an SQLite error (the caller rolls back). */
+int alloc_batch_begin(struct alloc *a, char *errstr, size_t errstr_size);
 
 /* The batch ended: committed true right after a successful COMMIT (the
  * cache matches the ledger), false after a rollback or a failed commit
- * (the cache is cleared: it holds the abandoned batch's payments). */
+ * (the cache is cleared: it holds the abandoned batch's payments; the
+ * next batch folds before it reads an invoice). */
 void alloc_batch_end(struct alloc *a, bool committed);
+
+/* Add every row of allocations_unfolded to its invoice's
+ * amount_paid_minor and delete them, inside the caller's transaction
+ * (a batch or its own). No-op when there are none. The amounts readers see
+ * (invoices_current) do not change. Returns 0, or -1 with errstr on an
+ * SQLite error, e.g. the CHECK that an invoice is never overpaid (the
+ * caller rolls back). */
+int alloc_fold(struct alloc *a, char *errstr, size_t errstr_size);
+
+/* Rows in allocations_unfolded as this connection last knew them,
+ * including its open transaction's. */
+int64_t alloc_unfolded_count(const struct alloc *a);
 
 /* Finalize the statements and free a; NULL is fine. */
 void alloc_free(struct alloc *a);

@@ -96,14 +96,27 @@ bool invcache_get(struct invcache *c, const char *account,
 	return true;
 }
 
+bool invcache_empty(const struct invcache *c)
+{
+	assert(c != NULL);
+	return c->accounts_count == 0;
+}
+
+bool invcache_has_room(const struct invcache *c, int count)
+{
+	assert(c != NULL);
+	assert(count >= 0 && count <= INVCACHE_ACCOUNT_INVOICES_MAX);
+	return c->accounts_count < INVCACHE_ACCOUNTS_MAX &&
+	       c->invoices_count <= INVCACHE_INVOICES_MAX - count;
+}
+
 struct invcache_invoice *invcache_add(struct invcache *c, const char *account,
 				      int count)
 {
 	assert(c != NULL && account != NULL);
 	assert(count >= 0 && count <= INVCACHE_ACCOUNT_INVOICES_MAX);
 	assert(strlen(account) <= INTENT_ACCOUNT_MAX);
-	if (c->accounts_count == INVCACHE_ACCOUNTS_MAX ||
-	    c->invoices_count > INVCACHE_INVOICES_MAX - count)
+	if (!invcache_has_room(c, count))
 		invcache_clear(c);
 	int32_t *s = slot_for(c, account);
 	assert(*s == 0);

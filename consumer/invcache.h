@@ -8,12 +8,13 @@
  * (docs/performance.md). The cache answers it from memory.
  *
  * It is only a copy: the ledger stays the system of record and is written
- * in the same transaction as before (alloc writes through: the UPDATE of
- * invoices.amount_paid_minor and then the cached amount). Whoever owns the
- * cache must clear it whenever the ledger may differ from it — another
+ * in the same transaction as before (alloc writes through: the allocation
+ * and its allocations_unfolded row, then the cached amount). Whoever owns
+ * the cache must clear it whenever the ledger may differ from it — another
  * connection's commit (an invoice import), a rolled-back batch — and alloc
- * does so (alloc_batch_begin, alloc_batch_end). Clearing is always safe:
- * the next posting of an account reloads it.
+ * does so (alloc_batch_begin, alloc_batch_end). Clearing is safe once the
+ * unfolded rows are folded into invoices (alloc folds before it reads an
+ * account again): the next posting of an account reloads it.
  *
  * Bounded: at most INVCACHE_ACCOUNTS_MAX accounts and INVCACHE_INVOICES_MAX
  * invoices; adding past either clears the whole cache first (the working
@@ -60,6 +61,13 @@ void invcache_clear(struct invcache *c);
  * false when account is not cached. */
 bool invcache_get(struct invcache *c, const char *account,
 		  struct invcache_invoice **ret, int *ret_count);
+
+/* Whether nothing is cached. */
+bool invcache_empty(const struct invcache *c);
+
+/* Whether count invoices of one more account fit without invcache_add()
+ * clearing the cache first. */
+bool invcache_has_room(const struct invcache *c, int count);
 
 /* Make room for account's count invoices (0 ..
  * INVCACHE_ACCOUNT_INVOICES_MAX) and return the array the caller fills in

@@ -639,6 +639,23 @@ static int poll_timeout_ms(const struct post *p)
 						      : (int)left;
 }
 
+/* Fold every ledger's unfolded allocations (poster_fold) when nothing
+ * arrived for a poll interval and before stopping, so that readers find
+ * the journal empty whenever the consumer is not busy. A failed fold is
+ * a ledger error like a failed batch: the consumer stops (exit 1). */
+static void fold_all(struct post *p)
+{
+	char err[512];
+	for (int i = 0; i < p->biller_count && !p->fatal; i++) {
+		struct biller_state *b = &p->billers[i];
+		if (poster_fold(b->poster, err, sizeof(err)) < 0) {
+			log_error("ledger %s: fold: %s", b->cfg->ledger_path,
+				  err);
+			p->fatal = true;
+		}
+	}
+}
+
 int post_run(struct post *p)
 {
 	assert(p != NULL);
@@ -649,6 +666,8 @@ int post_run(struct post *p)
 			on_message(p, m);
 		if (batch_due(p))
 			batch_process(p);
+		else if (m == NULL && p->item_count == 0)
+			fold_all(p);
 		retry_held(p);
 		stats_tick(p, false);
 	}
@@ -656,6 +675,8 @@ int post_run(struct post *p)
 	 * rd_kafka_consumer_close finds an empty batch). */
 	if (!p->fatal)
 		batch_process(p);
+	if (!p->fatal)
+		fold_all(p);
 	if (stop_requested())
 		log_info("stopping on signal %d", stop_signal());
 	int missing = count_parts(p, true);

@@ -2,6 +2,7 @@
 #include "poster.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,8 @@ static const char *const poster_sql[ST_COUNT] = {
 		" updated_at_ms) VALUES (?1, ?2, ?3, ?4)"
 		" ON CONFLICT (topic, partition) DO UPDATE SET"
 		" next_offset = excluded.next_offset,"
-		" updated_at_ms = excluded.updated_at_ms",
+		" updated_at_ms = excluded.updated_at_ms"
+		" WHERE excluded.next_offset >= kafka_offsets.next_offset",
 	[ST_STATS] =
 		"INSERT INTO posting_stats (topic, partition, batches_count,"
 		" postings_count, duplicates_count, suspense_count,"
@@ -60,6 +62,24 @@ struct poster {
 	char currency[4];
 	bool in_batch;
 };
+
+/* The checks this connection leaves to the poster itself (poster.h,
+ * "Checks"): foreign keys and triggers, per connection; every other
+ * connection keeps them (ledger_db_open turns foreign keys on). */
+static int trust_poster(sqlite3 *db, char *errstr, size_t errstr_size)
+{
+	int on = -1;
+	if (sqlite3_exec(db, "PRAGMA foreign_keys = OFF", NULL, NULL,
+			 NULL) != SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &on) !=
+		    SQLITE_OK ||
+	    on != 0) {
+		errstr_set(errstr, errstr_size, "poster checks: %s",
+			sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
 
 /* The checkpoint policy of poster.h, on this connection only (the
  * pragmas are per connection; other writers keep SQLite's defaults). */
@@ -95,6 +115,7 @@ int poster_open(const char *path, const char *biller_id,
 			   errstr, errstr_size) < 0)
 		goto fail;
 	if (set_wal_policy(p->db, errstr, errstr_size) < 0 ||
+	    trust_poster(p->db, errstr, errstr_size) < 0 ||
 	    alloc_new(p->db, &p->alloc, errstr, errstr_size) < 0)
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
@@ -181,8 +202,11 @@ int poster_begin(struct poster *p, char *errstr, size_t errstr_size)
 	assert(p != NULL && !p->in_batch);
 	if (run(p, p->st[ST_BEGIN], errstr, errstr_size) < 0)
 		return -1;
-	alloc_batch_begin(p->alloc);
 	p->in_batch = true;
+	if (alloc_batch_begin(p->alloc, errstr, errstr_size) < 0) {
+		poster_rollback(p);
+		return -1;
+	}
 	return 0;
 }
 
@@ -262,6 +286,14 @@ int poster_advance(struct poster *p, const char *topic, int32_t partition,
 	sqlite3_bind_int64(st, 4, now_ms);
 	if (run(p, st, errstr, errstr_size) < 0)
 		return -1;
+	/* What the kafka_offsets_forward trigger refuses for other
+	 * connections: a stale batch committed after a rebalance. */
+	if (sqlite3_changes(p->db) != 1) {
+		errstr_set(errstr, errstr_size,
+			"%s[%d]: kafka_offsets.next_offset may not go back "
+			"(to %" PRId64 ")", topic, (int)partition, next_offset);
+		return -1;
+	}
 	st = p->st[ST_STATS];
 	sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, partition);
@@ -282,4 +314,24 @@ int poster_commit(struct poster *p, char *errstr, size_t errstr_size)
 	alloc_batch_end(p->alloc, true);
 	p->in_batch = false;
 	return 0;
+}
+
+int poster_fold(struct poster *p, char *errstr, size_t errstr_size)
+{
+	assert(p != NULL && !p->in_batch);
+	if (alloc_unfolded_count(p->alloc) == 0)
+		return 0;
+	if (poster_begin(p, errstr, errstr_size) < 0)
+		return -1;
+	if (alloc_fold(p->alloc, errstr, errstr_size) < 0) {
+		poster_rollback(p);
+		return -1;
+	}
+	return poster_commit(p, errstr, errstr_size);
+}
+
+int64_t poster_unfolded_count(struct poster *p)
+{
+	assert(p != NULL);
+	return alloc_unfolded_count(p->alloc);
 }

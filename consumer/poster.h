@@ -101,6 +101,15 @@ int poster_advance(struct poster *p, const char *topic, int32_t partition,
  * the commit fails; the batch is then rolled back. */
 int poster_commit(struct poster *p, char *errstr, size_t errstr_size);
 
+/* Fold the ledger's unfolded allocations into its invoices (alloc_fold)
+ * in a transaction of its own, outside a batch: when the consumer is idle
+ * and before it stops, so readers find the journal empty. No-op when there
+ * is nothing to fold. Returns 0, or -1 with errstr (nothing changed). */
+int poster_fold(struct poster *p, char *errstr, size_t errstr_size);
+
+/* alloc_unfolded_count() of the ledger's allocator. */
+int64_t poster_unfolded_count(struct poster *p);
+
 /* Abandon the batch, if one is open; nothing of it remains. */
 void poster_rollback(struct poster *p);
 

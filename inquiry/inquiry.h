@@ -26,7 +26,7 @@
  * due first (the invoices_account_due index). */
 #define INQUIRY_SQL                                                          \
 	"SELECT invoice_no, period, due_on, amount_due_minor,"               \
-	" amount_paid_minor FROM invoices WHERE account = ?1"                \
+	" amount_paid_minor FROM invoices_current WHERE account = ?1"        \
 	" ORDER BY due_on, invoice_no"
 
 struct inquiry;

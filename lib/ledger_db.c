@@ -180,6 +180,27 @@ static int check_kind(sqlite3 *db, int64_t version, char *errstr,
 	return -1;
 }
 
+/* Foreign keys are off during a migration (ledger_db_migrate): a table
+ * rebuilt by a step must still satisfy every reference before COMMIT. */
+static int check_foreign_keys(sqlite3 *db, const char *what, char *errstr,
+			      size_t errstr_size)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st,
+				    NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		errstr_set(errstr, errstr_size,
+			"%s: foreign key violated in table %s", what,
+			(const char *)sqlite3_column_text(st, 0));
+	else if (rc != SQLITE_DONE)
+		errstr_set(errstr, errstr_size, "%s: foreign_key_check: %s",
+			what, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Apply migration number version+1 inside the caller's transaction. */
 static int apply_step(sqlite3 *db, int64_t version, char *errstr,
 		      size_t errstr_size)
@@ -189,7 +210,9 @@ static int apply_step(sqlite3 *db, int64_t version, char *errstr,
 
 	if (exec_sql(db, ledger_migrations[version],
 		     ledger_migration_names[version], errstr,
-		     errstr_size) < 0)
+		     errstr_size) < 0 ||
+	    check_foreign_keys(db, ledger_migration_names[version], errstr,
+			       errstr_size) < 0)
 		return -1;
 	if (version == 0) {
 		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
@@ -259,19 +282,35 @@ int ledger_db_migrate(sqlite3 *db, int target_version, char *errstr,
 			latest);
 		return -1;
 	}
+	/* Foreign keys off while migrating, as SQLite's procedure for
+	 * rebuilding a table asks (002 rebuilds postings: DROP TABLE would
+	 * otherwise delete what other tables refer to); apply_step checks
+	 * them before each COMMIT. The pragma cannot change inside a
+	 * transaction, hence here; the connection's setting is restored. */
+	int64_t fk_on = 0;
+	if (query_int64(db, "PRAGMA foreign_keys", &fk_on, errstr,
+			errstr_size) < 0 ||
+	    exec_sql(db, "PRAGMA foreign_keys = OFF", "foreign_keys", errstr,
+		     errstr_size) < 0)
+		return -1;
+	int r = -1;
+	bool done = false;
 	/* Each step raises user_version by one, so target + 1 rounds bound
 	 * the loop even if another process migrates concurrently. */
-	for (int round = 0; round <= target_version; round++) {
-		bool done = false;
+	for (int round = 0; round <= target_version && !done; round++)
 		if (migrate_step(db, target_version, &done, errstr,
 				 errstr_size) < 0)
-			return -1;
-		if (done)
-			return 0;
+			goto out;
+	if (!done) {
+		errstr_set(errstr, errstr_size,
+			"migration did not reach version %d", target_version);
+		goto out;
 	}
-	errstr_set(errstr, errstr_size, "migration did not reach version %d",
-		target_version);
-	return -1;
+	r = 0;
+out:
+	if (fk_on)
+		sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return r;
 }
 
 /* Read ledger_meta's value for key into buf; *ret_found says whether the
@@ -490,7 +529,11 @@ out:
  * come from one grouped scan of allocations (the schema has no index on
  * allocations.invoice_no, so a correlated sum per invoice would scan the
  * table once per invoice); the per-posting sums seek by intent_id, the
- * leading key of allocations, account_credit and suspense. */
+ * leading key of allocations, account_credit and suspense. An invoice's
+ * paid amount is its folded amount plus its allocations_unfolded rows
+ * (schema 002); an allocation or unfolded row of no invoice counts as
+ * one more inconsistent invoice (the consumer's connection writes without
+ * foreign keys: docs/posting.md). */
 static const char balance_sql[] =
 	"SELECT"
 	" (SELECT coalesce(sum(amount_minor), 0) FROM postings),"
@@ -509,7 +552,15 @@ static const char balance_sql[] =
 	"   LEFT JOIN (SELECT invoice_no, sum(amount_minor) AS paid_minor"
 	"              FROM allocations GROUP BY invoice_no) AS a"
 	"   ON a.invoice_no = i.invoice_no"
-	"   WHERE i.amount_paid_minor <> coalesce(a.paid_minor, 0))";
+	"   LEFT JOIN (SELECT invoice_no, sum(amount_minor) AS unfolded_minor"
+	"              FROM allocations_unfolded GROUP BY invoice_no) AS u"
+	"   ON u.invoice_no = i.invoice_no"
+	"   WHERE i.amount_paid_minor + coalesce(u.unfolded_minor, 0)"
+	"         <> coalesce(a.paid_minor, 0))"
+	" + (SELECT count(*) FROM allocations_unfolded"
+	"    WHERE invoice_no NOT IN (SELECT invoice_no FROM invoices))"
+	" + (SELECT count(*) FROM allocations"
+	"    WHERE invoice_no NOT IN (SELECT invoice_no FROM invoices))";
 
 int ledger_db_check_balance(sqlite3 *db, struct ledger_balance *ret,
 			    char *errstr, size_t errstr_size)

@@ -32,15 +32,19 @@
 
 /* The largest posting batch the page cache is sized for. A transaction's
  * dirty pages must stay in the cache, or SQLite spills them into the WAL
- * before commit and the batch pays for extra writes. Worst case every
- * intent dirties one invoice leaf page and one allocation leaf page of its
- * own (postings append, so they share pages): 2 x 4 KiB per intent. The
- * posting consumer must not commit bigger batches (_Static_assert it). */
-#define LEDGER_DB_BATCH_COUNT_MAX 4000
+ * before commit and the batch pays for extra writes. Since schema 002 a
+ * posting only appends (postings, allocations, allocations_unfolded,
+ * credit, suspense: under 1 KiB of rows each, sharing pages); the worst
+ * case is an account too large for the consumer's invoice cache, whose
+ * payment still updates one invoice page at a random key: 4 KiB + 1 KiB
+ * per intent. The posting consumer must not commit bigger batches
+ * (_Static_assert it). */
+#define LEDGER_DB_BATCH_COUNT_MAX 10000
 #define LEDGER_DB_PAGE_SIZE 4096
-#define LEDGER_DB_CACHE_KIB (64 * 1024) /* 64 MiB per writer connection */
+#define LEDGER_DB_CACHE_KIB (128 * 1024) /* 128 MiB per writer connection */
 
-_Static_assert((int64_t)LEDGER_DB_BATCH_COUNT_MAX * 2 * LEDGER_DB_PAGE_SIZE
+_Static_assert((int64_t)LEDGER_DB_BATCH_COUNT_MAX *
+			       (LEDGER_DB_PAGE_SIZE + 1024)
 		       <= (int64_t)LEDGER_DB_CACHE_KIB * 1024 / 2,
 	       "a full batch's dirty pages fill at most half the cache, the "
 	       "rest keeps the invoice index's interior pages hot");
@@ -97,8 +101,10 @@ int ledger_db_open(const char *path, const char *biller_id,
  * -1 with errstr set when target_version is outside 0..latest, lower than
  * the file's version (there are no down migrations), the file's version
  * is newer than latest, the file is not a ledger, or a step fails (that
- * step is rolled back; earlier ones stay). Must not be called inside a
- * transaction. */
+ * step is rolled back; earlier ones stay), including a step after which
+ * PRAGMA foreign_key_check reports a row: steps run with foreign keys off
+ * (a step may rebuild a table), and the connection's foreign_keys setting
+ * is restored afterwards. Must not be called inside a transaction. */
 int ledger_db_migrate(sqlite3 *db, int target_version, char *errstr,
 		      size_t errstr_size);
 
@@ -115,8 +121,9 @@ struct ledger_balance {
 	/* Postings whose own allocations, credit and suspense do not add up
 	 * to their amount (this catches errors that cancel in the totals). */
 	int64_t intents_unbalanced_count;
-	/* Invoices whose amount_paid_minor is not the sum of the allocations
-	 * to them. */
+	/* Invoices whose paid amount (amount_paid_minor plus their
+	 * allocations_unfolded rows) is not the sum of the allocations to
+	 * them, plus allocations and unfolded rows naming no invoice. */
 	int64_t invoices_inconsistent_count;
 	/* difference_minor == 0 and both counts above are 0. */
 	bool balanced;

@@ -104,7 +104,7 @@ static inline void tu_invoice(sqlite3 *db, const char *no,
 static inline int64_t tu_paid(sqlite3 *db, const char *no)
 {
 	char *sql = sqlite3_mprintf(
-		"SELECT amount_paid_minor FROM invoices WHERE invoice_no = %Q",
+		"SELECT amount_paid_minor FROM invoices_current WHERE invoice_no = %Q",
 		no);
 	int64_t v = tu_count(db, sql);
 	sqlite3_free(sql);

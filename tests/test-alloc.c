@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../consumer/alloc.h"
+#include "../consumer/invcache.h"
 #include "intent.h"
 #include "ledger_db.h"
 #include "../consumer/poster.h"
@@ -130,6 +131,48 @@ START_TEST(test_many_open_invoices)
 	ck_assert_int_eq(o.split.credit_minor, 30);
 	tu_assert_balanced(L.db, 2, 7030);
 	tu_ledger_close(&L);
+}
+END_TEST
+
+/* The first batch loads every account's invoices at once (alloc.c
+ * cache_load_all). With only small accounts the cache is complete and an
+ * account it lacks has no invoice; an account with more invoices than
+ * the cache keeps makes it incomplete (that account is read per payment).
+ * Either way: ACC-2 pays its invoice, ACC-9 (no invoice) goes to
+ * suspense, ACC-1 pays its oldest invoices. */
+START_TEST(test_whole_cache_load)
+{
+	for (int big = 0; big <= 1; big++) {
+		struct tu_ledger L;
+		struct intent in;
+		struct poster_outcome o;
+		char no[32], due[16];
+		tu_ledger_open(&L);
+		int n = big ? INVCACHE_ACCOUNT_INVOICES_MAX + 1 : 3;
+		for (int i = 0; i < n; i++) {
+			snprintf(no, sizeof(no), "INV-%03d", i);
+			snprintf(due, sizeof(due), "2026-%02d-%02d",
+				 1 + i / 28, 1 + i % 28);
+			tu_invoice(L.db, no, "ACC-1", due, 100);
+		}
+		tu_invoice(L.db, "INV-X", "ACC-2", "2026-10-31", 500);
+		tu_intent(&in, 1, "ACC-9", "", 300);
+		tu_post_one(&L, &in, 0, &o);
+		ck_assert_int_eq(o.split.suspense_minor, 300);
+		ck_assert_str_eq(o.split.suspense_code,
+				 ALLOC_REASON_UNKNOWN_ACCOUNT);
+		tu_intent(&in, 2, "ACC-2", "", 200);
+		tu_post_one(&L, &in, 1, &o);
+		ck_assert_int_eq(o.split.allocated_minor, 200);
+		tu_intent(&in, 3, "ACC-1", "", 250);
+		tu_post_one(&L, &in, 2, &o);
+		ck_assert_int_eq(o.split.allocated_minor, 250);
+		ck_assert_int_eq(o.split.invoices_count, 3);
+		ck_assert_int_eq(tu_paid(L.db, "INV-002"), 50);
+		ck_assert_int_eq(tu_paid(L.db, "INV-X"), 200);
+		tu_assert_balanced(L.db, 3, 750);
+		tu_ledger_close(&L);
+	}
 }
 END_TEST
 
@@ -260,6 +303,7 @@ int main(void)
 	tcase_add_test(tc, test_rules);
 	tcase_add_test(tc, test_paid_up_account_gets_credit);
 	tcase_add_test(tc, test_many_open_invoices);
+	tcase_add_test(tc, test_whole_cache_load);
 	tcase_add_test(tc, test_cache_follows_ledger);
 	tcase_add_test(tc, test_cache_within_batch);
 	suite_add_tcase(s, tc);

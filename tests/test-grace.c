@@ -39,10 +39,10 @@ static sqlite3 *ledger(void)
 	     "('I-MISS','A-MISS',NULL,NULL,NULL,'2026-11-01',1000,0,'JOD',1),"
 	     "('I-CRED','A-CRED',NULL,NULL,NULL,'2026-11-01',1000,0,'JOD',1),"
 	     "('I-OUT','A-OUT',NULL,NULL,NULL,'2026-11-12',1000,0,'JOD',1),"
-	     "('I-PART','A-PART',NULL,NULL,NULL,'2026-11-20',1000,400,'JOD',1),"
+	     "('I-PART','A-PART',NULL,NULL,NULL,'2026-11-20',1000,100,'JOD',1),"
 	     "('I-OLD','A-OLD','ليلى',NULL,NULL,'2026-10-01',1000,0,'JOD',1),"
 	     "('I-NEW','A-NEW',NULL,NULL,NULL,'2026-11-24',1000,0,'JOD',1),"
-	     "('I-PAID','A-PAID',NULL,NULL,NULL,'2026-11-01',1000,1000,'JOD',1),"
+	     "('I-PAID','A-PAID',NULL,NULL,NULL,'2026-11-01',1000,600,'JOD',1),"
 	     "('I-TODAY','A-TODAY',NULL,NULL,NULL,'2026-11-25',1000,0,'JOD',1),"
 	     "('I-BOTH','A-MISS',NULL,NULL,NULL,'2026-11-02',500,0,'JOD',1);"
 	     "INSERT INTO postings VALUES ('01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe','k','B',"
@@ -51,7 +51,11 @@ static sqlite3 *ledger(void)
 	     "NULL,'T','A-CRED',NULL,20,'JOD','x',1,1,1,'teller','t',0,1);"
 	     "INSERT INTO suspense VALUES ('01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe',"
 	     "'A-STUCK',NULL,10,'unknown_invoice','r',1);"
-	     "INSERT INTO account_credit VALUES ('01a2114c-1eb8-8f5a-84d2-c63a9eae9cbf','A-CRED',20);");
+	     "INSERT INTO account_credit VALUES ('01a2114c-1eb8-8f5a-84d2-c63a9eae9cbf','A-CRED',20);"
+	     /* Paid amounts not yet folded (schema 002): I-PART has 400
+	      * paid in all, I-PAID 1000 (not listed). */
+	     "INSERT INTO allocations_unfolded (invoice_no, amount_minor) VALUES "
+	     "('I-PART',200),('I-PAID',400),('I-PART',100);");
 	return db;
 }
 

@@ -119,6 +119,22 @@ static const char *q_plan(sqlite3 *db, const char *sql, char *buf,
 	return buf;
 }
 
+/* Whether any step of sql's query plan is exactly step. */
+static bool q_plan_has(sqlite3 *db, const char *sql, const char *step)
+{
+	char explain[512];
+	snprintf(explain, sizeof(explain), "EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *st = NULL;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, explain, -1, &st, NULL),
+			 SQLITE_OK);
+	bool found = false;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		found |= strcmp((const char *)sqlite3_column_text(st, 3),
+				step) == 0;
+	sqlite3_finalize(st);
+	return found;
+}
+
 static int file_exists(const char *path)
 {
 	return access(path, F_OK) == 0;
@@ -160,7 +176,7 @@ static void add_posting(sqlite3 *db, const char *id, const char *account,
 
 START_TEST(test_open_creates_latest)
 {
-	char buf[64];
+	char buf[128];
 	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
 
 	ck_assert_int_eq(q_int(db, "PRAGMA user_version"),
@@ -189,7 +205,7 @@ START_TEST(test_open_creates_latest)
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM pragma_table_list "
 				   "WHERE schema = 'main' AND type = 'table' "
 				   "AND name NOT LIKE 'sqlite_%' AND strict"),
-			 9);
+			 10);
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM pragma_table_list "
 				   "WHERE schema = 'main' AND wr AND name IN "
 				   "('postings', 'allocations', 'invoices', "
@@ -204,7 +220,14 @@ START_TEST(test_open_creates_latest)
 				"type = 'index' AND sql IS NOT NULL "
 				"ORDER BY name)",
 				buf, sizeof(buf)),
-			 "invoices_account_due settlement_runs_date");
+			 "allocations_unfolded_invoice invoices_account_due"
+			 " settlement_runs_date");
+	/* A reader's sum of an invoice's unfolded rows is an index seek,
+	 * not a scan of the journal (inquiry during the rush). */
+	ck_assert(q_plan_has(db, "SELECT amount_paid_minor FROM "
+			     "invoices_current WHERE account = 'A'",
+			     "SEARCH u USING COVERING INDEX "
+			     "allocations_unfolded_invoice (invoice_no=?)"));
 	/* Inquiry and allocation read an account's invoices by index. */
 	ck_assert_str_eq(q_plan(db, "SELECT * FROM invoices WHERE account = 'A'",
 				buf, sizeof(buf)),
@@ -294,7 +317,10 @@ START_TEST(test_migrate_from_empty)
 	}
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema "
 				   "WHERE type = 'table'"),
-			 9);
+			 10);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema "
+				   "WHERE type = 'view'"),
+			 1);
 	/* Again at latest: no-op. Down: refused. */
 	ck_assert_int_eq(ledger_db_migrate(db, latest, err, sizeof(err)), 0);
 	ck_assert_int_eq(ledger_db_migrate(db, latest - 1, err, sizeof(err)),
@@ -550,7 +576,19 @@ START_TEST(test_constraints)
 		 "invoice_no, amount_minor, currency, paid_at, paid_at_ms, "
 		 "received_at_ms, posted_at_ms, channel, kafka_topic, "
 		 "kafka_partition, kafka_offset FROM postings",
+		 "posting intent_id must be lower-case hex and dashes"},
+		{"INSERT INTO postings SELECT substr(intent_id, 2), "
+		 "idempotency_key, bank, branch, terminal, account, "
+		 "invoice_no, amount_minor, currency, paid_at, paid_at_ms, "
+		 "received_at_ms, posted_at_ms, channel, kafka_topic, "
+		 "kafka_partition, kafka_offset FROM postings",
 		 "CHECK constraint failed: length(intent_id) = 36"},
+		{"INSERT INTO postings SELECT replace(intent_id, '-', '_'), "
+		 "idempotency_key, bank, branch, terminal, account, "
+		 "invoice_no, amount_minor, currency, paid_at, paid_at_ms, "
+		 "received_at_ms, posted_at_ms, channel, kafka_topic, "
+		 "kafka_partition, kafka_offset FROM postings",
+		 "posting intent_id must be lower-case hex and dashes"},
 		{"INSERT INTO postings SELECT * FROM postings",
 		 "UNIQUE constraint failed: postings.intent_id"},
 		{"UPDATE postings SET amount_minor = 1",
@@ -699,6 +737,33 @@ START_TEST(test_balance)
 		{"split larger than its posting",
 		 "UPDATE suspense SET amount_minor = 3001",
 		 {17750, 13000, 1750, 3001, -1, 4, 1, 0, false}},
+		/* Schema 002: the paid amount of an invoice is its folded
+		 * amount plus its unfolded rows. */
+		{"allocation unfolded",
+		 "INSERT INTO postings SELECT '" ID(05) "', 'k5', bank, "
+		 "branch, terminal, 'ACC-2', invoice_no, 500, currency, "
+		 "paid_at, paid_at_ms, received_at_ms, posted_at_ms, channel, "
+		 "kafka_topic, kafka_partition, 2 FROM postings LIMIT 1;"
+		 "INSERT INTO allocations VALUES ('" ID(05) "', 'INV-3', 500);"
+		 "INSERT INTO allocations_unfolded (invoice_no, amount_minor)"
+		 " VALUES ('INV-3', 200), ('INV-3', 300)",
+		 {18250, 13500, 1750, 3000, 0, 5, 0, 0, true}},
+		{"unfolded row without allocation",
+		 "INSERT INTO allocations_unfolded (invoice_no, amount_minor)"
+		 " VALUES ('INV-3', 200)",
+		 {17750, 13000, 1750, 3000, 0, 4, 0, 1, false}},
+		{"unfolded row of no invoice",
+		 "INSERT INTO allocations_unfolded (invoice_no, amount_minor)"
+		 " VALUES ('INV-404', 200)",
+		 {17750, 13000, 1750, 3000, 0, 4, 0, 1, false}},
+		{"allocation of no invoice (written without foreign keys)",
+		 "PRAGMA foreign_keys = OFF;"
+		 "INSERT INTO postings SELECT '" ID(05) "', 'k5', bank, "
+		 "branch, terminal, 'ACC-2', invoice_no, 500, currency, "
+		 "paid_at, paid_at_ms, received_at_ms, posted_at_ms, channel, "
+		 "kafka_topic, kafka_partition, 2 FROM postings LIMIT 1;"
+		 "INSERT INTO allocations VALUES ('" ID(05) "', 'INV-404', 500)",
+		 {18250, 13500, 1750, 3000, 0, 5, 0, 1, false}},
 		{"balanced", "", {17750, 13000, 1750, 3000, 0, 4, 0, 0, true}},
 	};
 
@@ -752,6 +817,75 @@ START_TEST(test_balance_empty)
 }
 END_TEST
 
+/* A ledger written at version 1 (paid amounts in invoices only) migrates
+ * to the latest version with its data intact: the view shows the same
+ * paid amounts, the journal starts empty, the ledger still balances. */
+START_TEST(test_migrate_from_v1_with_data)
+{
+	char err[512] = "";
+	sqlite3 *db = open_raw(db_path);
+	ck_assert_int_eq(ledger_db_migrate(db, 1, err, sizeof(err)), 0);
+	exec_ok(db, "PRAGMA foreign_keys = ON;"
+		    "INSERT INTO ledger_meta VALUES ('biller_id', 'water'),"
+		    " ('currency', 'JOD'), ('created_at_ms', '1764000000000')");
+	seed_balanced(db);
+	sqlite3_close(db);
+
+	db = open_ok(db_path, 0); /* migrates */
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"),
+			 ledger_db_latest_version());
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM allocations_unfolded"),
+			 0);
+	char buf[128];
+	ck_assert_str_eq(q_text(db, "SELECT group_concat(amount_paid_minor)"
+				    " FROM (SELECT amount_paid_minor FROM"
+				    " invoices_current ORDER BY invoice_no)",
+				buf, sizeof(buf)),
+			 "10000,2000,0,1000");
+	struct ledger_balance got;
+	ck_assert_int_eq(ledger_db_check_balance(db, &got, err, sizeof(err)),
+			 0);
+	ck_assert(got.balanced);
+	ck_assert_int_eq(got.postings_minor, 17750);
+	/* postings was rebuilt (002): same rows, foreign keys back on,
+	 * its triggers in place. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM postings"), 4);
+	ck_assert_int_eq(q_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE"
+				   " type = 'trigger' AND tbl_name = 'postings'"),
+			 4);
+	ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM postings", NULL, NULL,
+				      NULL),
+			 SQLITE_CONSTRAINT_TRIGGER);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM postings"), 4);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A step that would leave a broken reference is refused and rolled back
+ * (foreign keys are off while migrating; ledger_db_migrate checks them
+ * before COMMIT): here a v1 allocation of no posting. */
+START_TEST(test_migrate_checks_foreign_keys)
+{
+	char err[512] = "";
+	sqlite3 *db = open_raw(db_path);
+	ck_assert_int_eq(ledger_db_migrate(db, 1, err, sizeof(err)), 0);
+	exec_ok(db, "PRAGMA foreign_keys = ON;"
+		    "INSERT INTO ledger_meta VALUES ('biller_id', 'water'),"
+		    " ('currency', 'JOD'), ('created_at_ms', '1764000000000')");
+	seed_balanced(db);
+	exec_ok(db, "PRAGMA foreign_keys = OFF;"
+		    "INSERT INTO allocations VALUES ('" ID(77) "', 'INV-3', 1)");
+	ck_assert_int_eq(ledger_db_migrate(db, ledger_db_latest_version(),
+					   err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "foreign key violated in table"
+					  " allocations"));
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), 1);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* Sums beyond int64 are an error, and *ret stays as it was. */
 START_TEST(test_balance_overflow)
 {
@@ -787,6 +921,8 @@ static Suite *ledger_db_suite(void)
 	tcase_add_test(tc, test_balance_overflow);
 	tcase_add_test(tc, test_balance_empty);
 	tcase_add_test(tc, test_balance);
+	tcase_add_test(tc, test_migrate_from_v1_with_data);
+	tcase_add_test(tc, test_migrate_checks_foreign_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

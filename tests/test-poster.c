@@ -179,6 +179,160 @@ START_TEST(test_balance_after_mixed_batch)
 }
 END_TEST
 
+/* Folding (schema 002): a batch appends its allocations to
+ * allocations_unfolded; a fold adds them to the invoices and empties the
+ * journal without changing any paid amount a reader sees. ACC-1 owes
+ * INV-A 5000 (older) and INV-B 8000; three payments of 3000 split
+ * A 3000 | A 2000 + B 1000 | B 3000. */
+static void post_three(struct tu_ledger *L, int first_n, int64_t offset)
+{
+	struct intent in;
+	struct poster_outcome o;
+	for (int k = 0; k < 3; k++) {
+		tu_intent(&in, first_n + k, "ACC-1", "", 3000);
+		tu_post_one(L, &in, offset + k, &o);
+	}
+}
+
+static void assert_paid(sqlite3 *db, int64_t a_minor, int64_t b_minor)
+{
+	ck_assert_int_eq(tu_paid(db, "INV-A"), a_minor);
+	ck_assert_int_eq(tu_paid(db, "INV-B"), b_minor);
+}
+
+static int64_t folded_paid(sqlite3 *db, const char *no)
+{
+	char *sql = sqlite3_mprintf("SELECT amount_paid_minor FROM invoices"
+				    " WHERE invoice_no = %Q", no);
+	int64_t v = tu_count(db, sql);
+	sqlite3_free(sql);
+	return v;
+}
+
+START_TEST(test_fold_keeps_balances)
+{
+	struct tu_ledger L;
+	char err[512] = "";
+	tu_ledger_open(&L);
+	tu_invoice(L.db, "INV-A", "ACC-1", "2026-10-31", 5000);
+	tu_invoice(L.db, "INV-B", "ACC-1", "2026-11-30", 8000);
+	post_three(&L, 1, 0);
+	/* Unfolded: the invoices themselves still say 0. */
+	ck_assert_int_eq(poster_unfolded_count(L.p), 4);
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM"
+				  " allocations_unfolded"), 4);
+	ck_assert_int_eq(folded_paid(L.db, "INV-A"), 0);
+	ck_assert_int_eq(folded_paid(L.db, "INV-B"), 0);
+	assert_paid(L.db, 5000, 4000);
+	tu_assert_balanced(L.db, 3, 9000);
+
+	ck_assert_msg(poster_fold(L.p, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(poster_unfolded_count(L.p), 0);
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM"
+				  " allocations_unfolded"), 0);
+	ck_assert_int_eq(folded_paid(L.db, "INV-A"), 5000);
+	ck_assert_int_eq(folded_paid(L.db, "INV-B"), 4000);
+	assert_paid(L.db, 5000, 4000);
+	tu_assert_balanced(L.db, 3, 9000);
+	/* Nothing left: a second fold changes nothing. */
+	ck_assert_int_eq(poster_fold(L.p, err, sizeof(err)), 0);
+	assert_paid(L.db, 5000, 4000);
+
+	/* The cache survives the fold: 9000 more is B's last 4000 and
+	 * 5000 credit. */
+	post_three(&L, 4, 3);
+	assert_paid(L.db, 5000, 8000);
+	ck_assert_int_eq(tu_count(L.db, "SELECT sum(amount_minor) FROM"
+				  " account_credit"), 5000);
+	tu_assert_balanced(L.db, 6, 18000);
+	tu_ledger_close(&L);
+}
+END_TEST
+
+/* A consumer that stops (or crashes) with unfolded rows: the restarted
+ * one finds them, folds before it reads an invoice, and allocates on the
+ * true open amounts. Also after a rolled-back batch, whose cache is
+ * dropped. */
+START_TEST(test_unfolded_rows_survive_restart_and_rollback)
+{
+	struct tu_ledger L;
+	char err[512] = "";
+	tu_ledger_open(&L);
+	tu_invoice(L.db, "INV-A", "ACC-1", "2026-10-31", 5000);
+	tu_invoice(L.db, "INV-B", "ACC-1", "2026-11-30", 8000);
+	struct intent in;
+	struct poster_outcome o;
+	tu_intent(&in, 1, "ACC-1", "", 6000);
+	tu_post_one(&L, &in, 0, &o); /* A 5000, B 1000, unfolded */
+	tu_ledger_reopen(&L);        /* poster_close does not fold */
+	ck_assert_int_eq(poster_unfolded_count(L.p), 2);
+	assert_paid(L.db, 5000, 1000);
+
+	/* A rolled-back batch after the restart: its payment vanishes. */
+	tu_intent(&in, 2, "ACC-1", "", 2000);
+	ck_assert_int_eq(poster_begin(L.p, err, sizeof(err)), 0);
+	ck_assert_int_eq(poster_post(L.p, &in, TU_TOPIC, 0, 1, 1, &o, err,
+				     sizeof(err)), 0);
+	ck_assert_int_eq(o.split.allocated_minor, 2000);
+	poster_rollback(L.p);
+	assert_paid(L.db, 5000, 1000);
+	ck_assert_int_eq(poster_unfolded_count(L.p), 2);
+
+	/* Posted for real: B has 7000 open, so 2000 goes there. */
+	tu_post_one(&L, &in, 1, &o);
+	ck_assert_int_eq(o.split.allocated_minor, 2000);
+	ck_assert_int_eq(o.split.credit_minor, 0);
+	assert_paid(L.db, 5000, 3000);
+	/* That batch folded the old rows before reading ACC-1. */
+	ck_assert_int_eq(folded_paid(L.db, "INV-B"), 1000);
+	ck_assert_int_eq(poster_unfolded_count(L.p), 1);
+	tu_assert_balanced(L.db, 2, 8000);
+
+	/* 6000 more is B's last 5000 and 1000 credit. */
+	tu_intent(&in, 3, "ACC-1", "", 6000);
+	tu_post_one(&L, &in, 2, &o);
+	ck_assert_int_eq(o.split.allocated_minor, 5000);
+	ck_assert_int_eq(o.split.credit_minor, 1000);
+	assert_paid(L.db, 5000, 8000);
+	tu_assert_balanced(L.db, 3, 14000);
+	tu_ledger_close(&L);
+}
+END_TEST
+
+/* Another connection commits (an invoice import) while rows are
+ * unfolded: the next batch drops the cache, folds, and sees the new
+ * invoice. */
+START_TEST(test_other_writer_while_unfolded)
+{
+	struct tu_ledger L;
+	char err[512] = "";
+	tu_ledger_open(&L);
+	tu_invoice(L.db, "INV-A", "ACC-1", "2026-10-31", 5000);
+	struct intent in;
+	struct poster_outcome o;
+	tu_intent(&in, 1, "ACC-1", "", 4000);
+	tu_post_one(&L, &in, 0, &o);
+	ck_assert_int_eq(poster_unfolded_count(L.p), 1);
+
+	sqlite3 *other = NULL;
+	ck_assert_msg(ledger_db_open(L.path, "water", "JOD", 0, &other, err,
+				     sizeof(err)) == 0, "%s", err);
+	tu_invoice(other, "INV-B", "ACC-1", "2026-11-30", 8000);
+	sqlite3_close(other);
+
+	tu_intent(&in, 2, "ACC-1", "", 3000); /* A 1000, then B 2000 */
+	tu_post_one(&L, &in, 1, &o);
+	ck_assert_int_eq(o.split.allocated_minor, 3000);
+	ck_assert_int_eq(o.split.invoices_count, 2);
+	ck_assert_int_eq(o.split.credit_minor, 0);
+	assert_paid(L.db, 5000, 2000);
+	ck_assert_int_eq(folded_paid(L.db, "INV-A"), 4000);
+	tu_assert_balanced(L.db, 2, 7000);
+	tu_ledger_close(&L);
+}
+END_TEST
+
+
 int main(void)
 {
 	Suite *s = suite_create("poster");
@@ -187,6 +341,9 @@ int main(void)
 	tcase_add_test(tc, test_offsets_stored_and_resumed);
 	tcase_add_test(tc, test_rollback_leaves_nothing);
 	tcase_add_test(tc, test_balance_after_mixed_batch);
+	tcase_add_test(tc, test_fold_keeps_balances);
+	tcase_add_test(tc, test_unfolded_rows_survive_restart_and_rollback);
+	tcase_add_test(tc, test_other_writer_while_unfolded);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -16,8 +16,8 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 URL=http://127.0.0.1:$PORT
 "$FIX/intake-config.sh" "$SCRATCH" 127.0.0.1:1 0 "[inquiry]" "port = $PORT"
 cd "$SCRATCH"
-{ cat "$SRC/schemas/ledger/001-initial.sql"
-  echo "PRAGMA application_id = 1414743116; PRAGMA user_version = 1; PRAGMA journal_mode = WAL;"
+{ cat "$SRC"/schemas/ledger/[0-9][0-9][0-9]-*.sql # every version, in order
+  echo "PRAGMA application_id = 1414743116; PRAGMA user_version = $(ls "$SRC"/schemas/ledger/[0-9][0-9][0-9]-*.sql | wc -l); PRAGMA journal_mode = WAL;"
   echo "INSERT INTO ledger_meta VALUES ('biller_id','water'),('currency','SYP'),('created_at_ms','1');"
   echo "INSERT INTO invoices (invoice_no, account, period, due_on, amount_due_minor, amount_paid_minor, currency, imported_at_ms) VALUES
     ('W-1', 'ACC-PART', '2019-12', '2020-01-10', 150000, 50000, 'SYP', 1),

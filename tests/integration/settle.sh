@@ -47,8 +47,8 @@ INI
 
 # make_ledger BILLER: schema, identity, then the day's rows.
 make_ledger() {
-  { cat "$SRC/schemas/ledger/001-initial.sql"
-    echo "PRAGMA application_id = 1414743116; PRAGMA user_version = 1;"
+  { cat "$SRC"/schemas/ledger/[0-9][0-9][0-9]-*.sql # every version, in order
+    echo "PRAGMA application_id = 1414743116; PRAGMA user_version = $(ls "$SRC"/schemas/ledger/[0-9][0-9][0-9]-*.sql | wc -l);"
     echo "INSERT INTO ledger_meta VALUES ('biller_id','$1'),('currency','JOD'),('created_at_ms','1');"
   } | sqlite3 "$1.db"
 }
