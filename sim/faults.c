@@ -201,7 +201,7 @@ static rd_kafka_t *plant_poison(const char *bootstrap, const struct config *cfg,
 		rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(sent[k].topic),
 				  RD_KAFKA_V_PARTITION(k),
 				  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-				  RD_KAFKA_V_VALUE(value[0] ? value : NULL, strlen(value)),
+				  RD_KAFKA_V_VALUE((value[0] ? value : NULL), strlen(value)),
 				  RD_KAFKA_V_OPAQUE(&sent[k]), RD_KAFKA_V_END);
 	}
 	return rk;

@@ -54,8 +54,8 @@ START_TEST(test_map)
 	static const char *const bad[] = {
 		"", "[]", "{\"results\":[]}", "{\"results\":{}}",
 		"{\"results\":[{\"index\":0,\"status\":202,\"intent_id\":\"x\"},{},{}]}",
-		"{\"results\":[{\"index\":1,\"status\":503},{\"index\":1,\"status\":503},"
-		"{\"index\":2,\"status\":503}]}",
+		("{\"results\":[{\"index\":1,\"status\":503},{\"index\":1,\"status\":503},"
+		 "{\"index\":2,\"status\":503}]}"),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(forward_map_answer(bad[i], strlen(bad[i]), e, 3, res,
