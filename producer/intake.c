@@ -21,6 +21,7 @@
 #include <microhttpd.h>
 
 #include "auth.h"
+#include "batchscan.h"
 #include "events.h"
 #include "log.h"
 #include "metrics.h"
@@ -786,65 +787,27 @@ static void batch_check_item(struct intake *ik, struct ireq *r,
 	it->rkt = ik->rk ? topic_of(ik, b) : NULL;
 }
 
-static size_t skip_ws(const char *p, size_t len, size_t i)
-{
-	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
-			   p[i] == '\r'))
-		i++;
-	return i;
-}
-
-/* Expect the literal lit at p[*i] after white space. */
-static bool expect(const char *p, size_t len, size_t *i, const char *lit)
-{
-	size_t k = skip_ws(p, len, *i), n = strlen(lit);
-	if (len - k < n || memcmp(p + k, lit, n) != 0)
-		return false;
-	*i = k + n;
-	return true;
-}
-
-/* The fast path of a batch: {"intents":[...]} whose items intent_scan()
- * takes, without a jansson tree (whose allocations were most of a batch's
- * cost). Returns 0 with r->items and r->n filled, 1 when the body is not in
- * that shape (nothing kept; jansson decides, so every error answer stays
- * as it was), or -1 when out of memory. */
+/* The fast path of a batch (batchscan.h): 0 with r->items and r->n
+ * filled, 1 when batchscan declines (nothing kept; jansson decides, so
+ * every error answer stays as it was), or -1 when out of memory. */
 static int batch_scan(struct intake *ik, struct ireq *r, int64_t now)
 {
-	const char *p = r->body;
-	size_t len = r->len, i = 0, cap = 0;
-	if (p == NULL)
+	struct batchscan s;
+	if (batchscan_begin(&s, r->body, r->len, (size_t)ik->o.batch_max) != 0)
 		return 1;
-	/* Items are objects: the '{'s bound their count (one is the
-	 * envelope's). */
-	for (const char *q = p; (q = memchr(q, '{', (size_t)(p + len - q))) != NULL; q++)
-		cap++;
-	if (cap < 2 || cap - 1 > (size_t)ik->o.batch_max)
-		return 1;
-	cap--;
-	if (!expect(p, len, &i, "{") || !expect(p, len, &i, "\"intents\"") ||
-	    !expect(p, len, &i, ":") || !expect(p, len, &i, "["))
-		return 1;
-	r->items = calloc(cap, sizeof(*r->items));
+	r->items = calloc(batchscan_count_max(&s), sizeof(*r->items));
 	if (r->items == NULL)
 		return -1;
 	size_t n = 0;
-	for (;;) {
-		if (n == cap)
-			goto decline;
+	do {
 		struct item *it = &r->items[n++];
 		struct intent_error ie;
-		int rc = intent_scan(p, len, &i, INTENT_FROM_TERMINAL, &it->in, &ie);
-		if (rc == INTENT_SCAN_DECLINED)
+		enum batchscan_step rc = batchscan_next(&s, &it->in, &ie);
+		if (rc == BATCHSCAN_DECLINED)
 			goto decline;
-		batch_check_item(ik, r, it, now, rc < 0 ? &ie : NULL);
-		if (expect(p, len, &i, "]"))
-			break;
-		if (!expect(p, len, &i, ","))
-			goto decline;
-	}
-	if (!expect(p, len, &i, "}") || skip_ws(p, len, i) != len)
-		goto decline;
+		batch_check_item(ik, r, it, now,
+				 rc == BATCHSCAN_REFUSED ? &ie : NULL);
+	} while (!batchscan_end(&s));
 	r->n = n;
 	return 0;
 decline:

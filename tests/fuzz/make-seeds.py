@@ -365,6 +365,59 @@ def deadletter_seeds():
     put("deadletter", "nul.jsonl", b'{"biller":"water","account":"A\\u0000B"}\n')
 
 
+def batchscan_seeds():
+    # byte 0: bit 7 set = batch_max 1 + (bits 0-3), else 1000 (the default).
+    D, M2 = b"\x00", b"\x81"  # default; batch_max 2
+    def body(items, prefix=D, **kw):
+        return prefix + json.dumps({"intents": items}, ensure_ascii=False, **kw).encode()
+    t = compact(TERMINAL).encode()
+    minimal = {k: v for k, v in TERMINAL.items() if k not in ("branch", "invoice")}
+    second = dict(TERMINAL, idempotency_key="T-0007:2026-11-25.43")
+    put("batchscan", "one.json", body([TERMINAL], separators=(",", ":")))
+    put("batchscan", "one-pretty.json", body([TERMINAL], indent=2))
+    put("batchscan", "two.json", body([TERMINAL, second], separators=(",", ":")))
+    put("batchscan", "three-minimal.json", body([minimal, second, TERMINAL], separators=(",", ":")))
+    for cur, amt in (("JPY", "700"), ("KWD", "0.001"), ("USD", "20.5")):
+        put("batchscan", "currency-%s.json" % cur.lower(),
+            body([dict(TERMINAL, currency=cur, amount=amt)], separators=(",", ":")))
+    # Good and refused items together (every refusal the scanner answers
+    # itself: a bad value, a missing field, an id from a terminal).
+    mixed = [TERMINAL, dict(TERMINAL, amount="0"), dict(TERMINAL, currency="XXX"),
+             {"schema_version": 1}, {}, dict(TERMINAL, schema_version=2),
+             dict(TERMINAL, paid_at="1969-12-31T23:59:59Z"), QUEUED,
+             dict(TERMINAL, channel="pigeon"), dict(TERMINAL, amount=15000),
+             dict(TERMINAL, idempotency_key="K" * 65), second]
+    put("batchscan", "mixed.json", body(mixed, separators=(",", ":")))
+    put("batchscan", "mixed-max2.json", body(mixed[:2], M2, separators=(",", ":")))
+    put("batchscan", "over-max2.json", body([TERMINAL, second, minimal], M2, separators=(",", ":")))
+    put("batchscan", "max1.json", b"\x80" + body([TERMINAL])[1:])
+    # The slow path's cases: the scanner must decline each.
+    put("batchscan", "dup-envelope.json", D + b'{"intents":[' + t + b'],"intents":[' + t + b"]}")
+    put("batchscan", "extra-key.json", D + b'{"intents":[' + t + b'],"x":1}')
+    put("batchscan", "key-first.json", D + b'{"x":1,"intents":[' + t + b"]}")
+    put("batchscan", "escaped-envelope.json", D + b'{"int\\u0065nts":[' + t + b"]}")
+    put("batchscan", "empty.json", D + b'{"intents":[]}')
+    put("batchscan", "trailing-comma.json", D + b'{"intents":[' + t + b",]}")
+    put("batchscan", "no-comma.json", D + b'{"intents":[' + t + b" " + t + b"]}")
+    put("batchscan", "after.json", D + b'{"intents":[' + t + b"]} {}")
+    put("batchscan", "nul-after.json", D + b'{"intents":[' + t + b"]}\x00")
+    put("batchscan", "bom.json", D + b"\xef\xbb\xbf" + body([TERMINAL])[1:])
+    put("batchscan", "top-array.json", D + b"[" + t + b"]")
+    put("batchscan", "not-array.json", D + b'{"intents":' + t + b"}")
+    put("batchscan", "cut.json", D + b'{"intents":[' + t + b"," + t[:40])
+    put("batchscan", "ws.json", D + b' \r\n{ "intents" :\t[ ' + t + b" ,\n" + t + b"\t] }\n ")
+    put("batchscan", "formfeed.json", D + b'{"intents":[' + t + b"]}\x0c")
+    put("batchscan", "nested.json", D + b'{"intents":[' + b"[" * 100 + b"]" * 100 + b"]}")
+    put("batchscan", "nested-object.json", D + b'{"intents":[{"bank":{"a":{"b":[1]}}}]}')
+    put("batchscan", "brace-in-string.json", D + b'{"intents":[' + compact(dict(TERMINAL, account="{{{")).encode() + b"]}")
+    put("batchscan", "escape-in-item.json", D + b'{"intents":[{"schema_version":1,"bank":"B\\u0031"}]}')
+    put("batchscan", "unknown-field.json", D + b'{"intents":[' + compact(dict(TERMINAL, extra="x")).encode() + b"]}")
+    put("batchscan", "dup-item-key.json", D + b'{"intents":[{"schema_version":1,"bank":"A","bank":"B"}]}')
+    put("batchscan", "bad-utf8.json", D + b'{"intents":[{"schema_version":1,"bank":"\xc0\xaf"}]}')
+    put("batchscan", "numbers.json", D + b'{"intents":[{"schema_version":1.0},{"schema_version":-0},'
+        b'{"schema_version":1e0},{"schema_version":0001},{"schema_version":123456789012345678901}]}')
+
+
 intent_seeds()
 batch_seeds()
 money_seeds()
@@ -378,3 +431,4 @@ reqhead_seeds()
 httpc_seeds()
 kafka_props_seeds()
 deadletter_seeds()
+batchscan_seeds()
