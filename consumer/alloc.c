@@ -22,13 +22,10 @@ enum {
 	ST_OPEN,    /* an account's open invoices, oldest first */
 	ST_ANY,     /* does the account have any invoice at all? */
 	ST_PAY,     /* add to invoices.amount_paid_minor */
-	ST_ALLOC,   /* insert an allocation */
-	ST_CREDIT,  /* insert account credit */
-	ST_SUSPENSE,
+	ST_ALLOC,   /* append an allocation */
 	ST_ACCOUNT, /* all of an account's invoices, for the cache */
-	ST_UNFOLDED,  /* append to allocations_unfolded */
-	ST_FOLD_ADD,  /* add allocations_unfolded to invoices */
-	ST_FOLD_CLEAR,
+	ST_FOLD_ADD,  /* add the unfolded allocations to invoices */
+	ST_FOLD_MOVE, /* and move folded_seq past them */
 	ST_UNFOLDED_COUNT,
 	ST_INVOICES_COUNT,
 	ST_ALL_ACCOUNTS, /* every invoice, for loading the cache at once */
@@ -46,29 +43,29 @@ static const char *const alloc_sql[ST_COUNT] = {
 	[ST_PAY] = "UPDATE invoices SET amount_paid_minor ="
 		   " amount_paid_minor + ?2 WHERE invoice_no = ?1",
 	[ST_ALLOC] = "INSERT INTO allocations (intent_id, invoice_no,"
-		     " amount_minor) VALUES (?1, ?2, ?3)",
-	[ST_CREDIT] = "INSERT INTO account_credit (intent_id, account,"
-		      " amount_minor) VALUES (?1, ?2, ?3)",
-	[ST_SUSPENSE] = "INSERT INTO suspense (intent_id, account, invoice_no,"
-			" amount_minor, reason_code, reason, created_at_ms)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		     " amount_minor, invoice_updated) VALUES (?1, ?2, ?3, ?4)",
 	/* Paid ones too: a named, fully paid invoice of the account is
 	 * then answered from the cache, and "no invoice at all" is a
 	 * count of 0. Walks invoices_account_due in allocation order. */
 	[ST_ACCOUNT] = "SELECT invoice_no, amount_due_minor - amount_paid_minor"
 		       " FROM invoices WHERE account = ?1"
 		       " ORDER BY due_on, invoice_no LIMIT ?2",
-	[ST_UNFOLDED] = "INSERT INTO allocations_unfolded (invoice_no,"
-			" amount_minor) VALUES (?1, ?2)",
 	/* Grouped: one UPDATE per invoice, in invoice_no order, so the
-	 * invoice pages are visited once each, in key order. */
+	 * invoice pages are visited once each, in key order. The unfolded
+	 * rows are a range of seq: the scan starts at folded_seq. */
 	[ST_FOLD_ADD] = "UPDATE invoices SET amount_paid_minor ="
 			" amount_paid_minor + u.paid_minor FROM"
 			" (SELECT invoice_no, sum(amount_minor) AS paid_minor"
-			" FROM allocations_unfolded GROUP BY invoice_no) AS u"
+			" FROM allocations WHERE seq >"
+			" (SELECT folded_seq FROM allocations_fold)"
+			" AND invoice_updated = 0 GROUP BY invoice_no) AS u"
 			" WHERE invoices.invoice_no = u.invoice_no",
-	[ST_FOLD_CLEAR] = "DELETE FROM allocations_unfolded",
-	[ST_UNFOLDED_COUNT] = "SELECT count(*) FROM allocations_unfolded",
+	[ST_FOLD_MOVE] = "UPDATE allocations_fold SET folded_seq ="
+			 " (SELECT coalesce(max(seq), 0) FROM allocations)"
+			 " WHERE id = 1",
+	[ST_UNFOLDED_COUNT] = "SELECT count(*) FROM allocations WHERE seq >"
+			      " (SELECT folded_seq FROM allocations_fold)"
+			      " AND invoice_updated = 0",
 	[ST_INVOICES_COUNT] = "SELECT count(*) FROM invoices",
 	/* The order of ST_ACCOUNT within each account; walks
 	 * invoices_account_due once. */
@@ -88,7 +85,7 @@ struct alloc {
 	 * any write through it, committed or not). */
 	unsigned int seen_data_version;
 	int64_t seen_total_changes;
-	/* Rows in allocations_unfolded as this connection sees them
+	/* Unfolded allocations as this connection sees them
 	 * (including the open batch's), and as last committed. */
 	int64_t unfolded_count;
 	int64_t unfolded_committed_count;
@@ -177,7 +174,7 @@ static void ledger_state(struct alloc *a, unsigned int *ret_version,
 	*ret_changes = sqlite3_total_changes64(a->db);
 }
 
-/* Read the number of rows in allocations_unfolded into *ret. */
+/* Read the number of unfolded allocations into *ret. */
 static int count_unfolded(struct alloc *a, int64_t *ret, char *errstr,
 			  size_t errstr_size)
 {
@@ -187,7 +184,7 @@ static int count_unfolded(struct alloc *a, int64_t *ret, char *errstr,
 		*ret = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
-		errstr_set(errstr, errstr_size, "alloc: allocations_unfolded: %s",
+		errstr_set(errstr, errstr_size, "alloc: unfolded allocations: %s",
 			sqlite3_errmsg(a->db));
 		return -1;
 	}
@@ -266,52 +263,37 @@ int alloc_fold(struct alloc *a, char *errstr, size_t errstr_size)
 	if (a->unfolded_count == 0)
 		return 0;
 	if (run(a, a->st[ST_FOLD_ADD], errstr, errstr_size) < 0 ||
-	    run(a, a->st[ST_FOLD_CLEAR], errstr, errstr_size) < 0)
+	    run(a, a->st[ST_FOLD_MOVE], errstr, errstr_size) < 0)
 		return -1;
 	a->unfolded_count = 0;
 	return 0;
 }
 
-/* Apply amount_minor to one invoice: the allocation row, and the same
- * amount either appended to allocations_unfolded (unfolded: the account
- * is in the cache, which then holds its paid amounts) or added to
- * invoices.amount_paid_minor at once. */
-static int pay(struct alloc *a, const char *intent_id, const char *no,
-	       int64_t amount_minor, bool unfolded, char *errstr,
-	       size_t errstr_size)
+/* Append the allocation row; invoice_updated says whether the caller
+ * adds amount_minor to the invoice itself (1) or a fold will (0). */
+static int append(struct alloc *a, const char *intent_id, const char *no,
+		  int64_t amount_minor, int invoice_updated, char *errstr,
+		  size_t errstr_size)
 {
 	assert(amount_minor > 0);
 	sqlite3_stmt *st = a->st[ST_ALLOC];
-	sqlite3_bind_text(st, 1, intent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, intent_id, INTENT_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, no, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, amount_minor);
-	if (run(a, st, errstr, errstr_size) < 0)
-		return -1;
-	st = a->st[unfolded ? ST_UNFOLDED : ST_PAY];
-	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, amount_minor);
-	if (run(a, st, errstr, errstr_size) < 0)
-		return -1;
-	a->unfolded_count += unfolded;
-	return 0;
+	sqlite3_bind_int(st, 4, invoice_updated);
+	return run(a, st, errstr, errstr_size);
 }
 
-static int suspend(struct alloc *a, const char *intent_id,
-		   const char *account, const char *invoice_no,
-		   int64_t amount_minor, const char *code, const char *reason,
-		   int64_t now_ms, char *errstr, size_t errstr_size)
+/* Uncached: the allocation row and the invoice's paid amount at once. */
+static int pay_now(struct alloc *a, const char *intent_id, const char *no,
+		   int64_t amount_minor, char *errstr, size_t errstr_size)
 {
-	sqlite3_stmt *st = a->st[ST_SUSPENSE];
-	sqlite3_bind_text(st, 1, intent_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
-	if (invoice_no[0] != '\0')
-		sqlite3_bind_text(st, 3, invoice_no, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int64(st, 4, amount_minor);
-	sqlite3_bind_text(st, 5, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 7, now_ms);
+	if (append(a, intent_id, no, amount_minor, 1, errstr,
+		   errstr_size) < 0)
+		return -1;
+	sqlite3_stmt *st = a->st[ST_PAY];
+	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, amount_minor);
 	return run(a, st, errstr, errstr_size);
 }
 
@@ -382,8 +364,8 @@ static int pay_oldest(struct alloc *a, const char *intent_id,
 			int64_t part = open[i].open_minor < *left
 					       ? open[i].open_minor
 					       : *left;
-			if (pay(a, intent_id, open[i].no, part, false,
-				errstr, errstr_size) < 0)
+			if (pay_now(a, intent_id, open[i].no, part, errstr,
+				    errstr_size) < 0)
 				return -1;
 			*left -= part;
 			r->allocated_minor += part;
@@ -409,69 +391,45 @@ static int account_known(struct alloc *a, const char *account,
 	return 0;
 }
 
-static int credit(struct alloc *a, const char *intent_id, const char *account,
-		  int64_t amount_minor, char *errstr, size_t errstr_size)
+/* Rule 1: the named invoice cannot take the payment (found: it is
+ * another account's). */
+static void suspend_invoice(bool found, int64_t amount_minor,
+			    struct alloc_result *r)
 {
-	sqlite3_stmt *st = a->st[ST_CREDIT];
-	sqlite3_bind_text(st, 1, intent_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, amount_minor);
-	return run(a, st, errstr, errstr_size);
-}
-
-/* Rule 1: the named invoice cannot take the payment. */
-static int suspend_invoice(struct alloc *a, const char *intent_id,
-			   const char *account, const char *no, bool found,
-			   int64_t amount_minor, int64_t now_ms,
-			   struct alloc_result *r, char *errstr,
-			   size_t errstr_size)
-{
-	char reason[128];
 	r->suspense_code = found ? ALLOC_REASON_INVOICE_ACCOUNT_MISMATCH
 				 : ALLOC_REASON_UNKNOWN_INVOICE;
-	snprintf(reason, sizeof(reason),
-		 found ? "invoice %s belongs to another account"
-		       : "invoice %s does not exist",
-		 no);
 	r->suspense_minor = amount_minor;
-	return suspend(a, intent_id, account, no, amount_minor,
-		       r->suspense_code, reason, now_ms, errstr, errstr_size);
 }
 
 /* Rules 4 and 5: what is left after the invoices; known says whether the
  * account has any invoice (or the payment named one of its own). */
-static int settle_rest(struct alloc *a, const char *intent_id,
-		       const char *account, const char *no, int64_t left,
-		       bool known, int64_t now_ms, struct alloc_result *r,
-		       char *errstr, size_t errstr_size)
+static void settle_rest(int64_t left, bool known, struct alloc_result *r)
 {
 	if (left == 0)
-		return 0;
+		return;
 	if (known) {
-		if (credit(a, intent_id, account, left, errstr,
-			   errstr_size) < 0)
-			return -1;
 		r->credit_minor = left;
-		return 0;
+		return;
 	}
 	r->suspense_code = ALLOC_REASON_UNKNOWN_ACCOUNT;
-	if (suspend(a, intent_id, account, no, left, r->suspense_code,
-		    "account has no invoices", now_ms, errstr, errstr_size) < 0)
-		return -1;
 	r->suspense_minor = left;
-	return 0;
 }
 
-/* The rules read from the ledger: an account not in the cache (too many
- * invoices, or outside a batch). */
-static int apply_sql(struct alloc *a, const char *intent_id,
-		     const char *account, const char *no, int64_t amount_minor,
-		     int64_t now_ms, struct alloc_result *ret, char *errstr,
-		     size_t errstr_size)
+int alloc_apply_uncached(struct alloc *a, const char *intent_id,
+			 const char *account, const char *invoice_no,
+			 int64_t amount_minor, struct alloc_result *ret,
+			 char *errstr, size_t errstr_size)
 {
+	assert(a != NULL && intent_id != NULL && account != NULL);
+	assert(amount_minor > 0 && ret != NULL);
+	const char *no = invoice_no != NULL ? invoice_no : "";
 	struct alloc_result r = {0};
 	int64_t left = amount_minor;
 
+	/* Outside a batch the invoices are read from the ledger, which
+	 * must then hold every paid amount (see cache_covers_unfolded). */
+	if (!a->cache_on && alloc_fold(a, errstr, errstr_size) < 0)
+		return -1;
 	if (no[0] != '\0') {
 		bool found = false, same = false;
 		int64_t open_minor = 0;
@@ -479,17 +437,14 @@ static int apply_sql(struct alloc *a, const char *intent_id,
 				 errstr, errstr_size) < 0)
 			return -1;
 		if (!found || !same) {
-			if (suspend_invoice(a, intent_id, account, no, found,
-					    amount_minor, now_ms, &r, errstr,
-					    errstr_size) < 0)
-				return -1;
+			suspend_invoice(found, amount_minor, &r);
 			*ret = r;
 			return 0;
 		}
 		if (open_minor > 0) {
 			int64_t part = open_minor < left ? open_minor : left;
-			if (pay(a, intent_id, no, part, false, errstr,
-				errstr_size) < 0)
+			if (pay_now(a, intent_id, no, part, errstr,
+				    errstr_size) < 0)
 				return -1;
 			left -= part;
 			r.allocated_minor += part;
@@ -504,9 +459,7 @@ static int apply_sql(struct alloc *a, const char *intent_id,
 	if (left > 0 && !known &&
 	    account_known(a, account, &known, errstr, errstr_size) < 0)
 		return -1;
-	if (settle_rest(a, intent_id, account, no, left, known, now_ms, &r,
-			errstr, errstr_size) < 0)
-		return -1;
+	settle_rest(left, known, &r);
 	*ret = r;
 	return 0;
 }
@@ -652,41 +605,39 @@ fail:
 	return -1;
 }
 
-/* Pay up to *left to one cached invoice, through to the ledger first. */
-static int pay_cached(struct alloc *a, const char *intent_id,
-		      struct invcache_invoice *inv, int64_t *left,
-		      struct alloc_result *r, char *errstr, size_t errstr_size)
+/* Plan up to *left to one cached invoice (what earlier parts of the same
+ * plan took from it is already subtracted: an invoice appears once). */
+static void plan_part(struct alloc_plan *p, struct invcache_invoice *inv,
+		      int64_t *left)
 {
 	if (inv->open_minor == 0 || *left == 0)
-		return 0;
+		return;
 	int64_t part = inv->open_minor < *left ? inv->open_minor : *left;
-	if (pay(a, intent_id, inv->no, part, true, errstr, errstr_size) < 0)
-		return -1;
-	inv->open_minor -= part;
+	assert(p->parts_count < ALLOC_PLAN_PARTS_MAX);
+	p->parts[p->parts_count].inv = inv;
+	p->parts[p->parts_count].amount_minor = part;
+	p->parts_count++;
 	*left -= part;
-	r->allocated_minor += part;
-	r->invoices_count++;
-	return 0;
+	p->split.allocated_minor += part;
+	p->split.invoices_count++;
 }
 
-/* The same rules as apply_sql, reading the account's n invoices inv from
- * the cache. A named invoice that is not among them is looked up in the
- * ledger: it is unknown or another account's. */
-static int apply_cached(struct alloc *a, const char *intent_id,
-			const char *account, const char *no,
-			int64_t amount_minor, int64_t now_ms,
-			struct invcache_invoice *inv, int n,
-			struct alloc_result *ret, char *errstr,
-			size_t errstr_size)
+/* The same rules as alloc_apply_uncached, reading the account's n
+ * invoices inv from the cache. A named invoice that is not among them is
+ * looked up in the ledger: it is unknown or another account's. */
+static int plan_cached(struct alloc *a, const char *account, const char *no,
+		       int64_t amount_minor, struct invcache_invoice *inv,
+		       int n, struct alloc_plan *p, char *errstr,
+		       size_t errstr_size)
 {
-	struct alloc_result r = {0};
 	int64_t left = amount_minor;
+	int named = -1;
 
 	if (no[0] != '\0') {
-		int k = 0;
-		while (k < n && strcmp(inv[k].no, no) != 0)
-			k++;
-		if (k == n) {
+		named = 0;
+		while (named < n && strcmp(inv[named].no, no) != 0)
+			named++;
+		if (named == n) {
 			bool found = false, same = false;
 			int64_t open_minor = 0;
 			if (find_invoice(a, no, account, &found, &same,
@@ -695,45 +646,32 @@ static int apply_cached(struct alloc *a, const char *intent_id,
 			/* The account's own invoice missing from its cached
 			 * list would be a cache kept past a change. */
 			assert(!(found && same));
-			if (suspend_invoice(a, intent_id, account, no, found,
-					    amount_minor, now_ms, &r, errstr,
-					    errstr_size) < 0)
-				return -1;
-			*ret = r;
+			suspend_invoice(found, amount_minor, &p->split);
 			return 0;
 		}
-		if (pay_cached(a, intent_id, &inv[k], &left, &r, errstr,
-			       errstr_size) < 0)
-			return -1;
+		plan_part(p, &inv[named], &left);
 	}
 	for (int k = 0; k < n && left > 0; k++)
-		if (pay_cached(a, intent_id, &inv[k], &left, &r, errstr,
-			       errstr_size) < 0)
-			return -1;
-	if (settle_rest(a, intent_id, account, no, left, n > 0, now_ms, &r,
-			errstr, errstr_size) < 0)
-		return -1;
-	*ret = r;
+		if (k != named)
+			plan_part(p, &inv[k], &left);
+	settle_rest(left, n > 0, &p->split);
 	return 0;
 }
 
-int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
-		const char *invoice_no, int64_t amount_minor, int64_t now_ms,
-		struct alloc_result *ret, char *errstr, size_t errstr_size)
+int alloc_plan(struct alloc *a, const char *account, const char *invoice_no,
+	       int64_t amount_minor, struct alloc_plan *ret, char *errstr,
+	       size_t errstr_size)
 {
-	assert(a != NULL && intent_id != NULL && account != NULL);
-	assert(amount_minor > 0 && ret != NULL);
+	assert(a != NULL && a->cache_on && account != NULL && ret != NULL);
+	assert(amount_minor > 0);
 	const char *no = invoice_no != NULL ? invoice_no : "";
 	struct invcache_invoice *inv = NULL;
 	int n = 0;
 
-	/* Outside a batch the invoices are read from the ledger, which
-	 * must then hold every paid amount (see cache_covers_unfolded). */
-	if (!a->cache_on && alloc_fold(a, errstr, errstr_size) < 0)
-		return -1;
-	/* inv stays NULL outside a batch and for an account too big to
-	 * cache (an account without invoices has a non-NULL, empty list). */
-	if (a->cache_on && !invcache_get(a->cache, account, &inv, &n)) {
+	ret->split = (struct alloc_result){0};
+	ret->uncached = false;
+	ret->parts_count = 0;
+	if (!invcache_get(a->cache, account, &inv, &n)) {
 		/* A complete cache lacks only accounts with no invoice. */
 		if (a->cache_complete && invcache_has_room(a->cache, 0))
 			inv = invcache_add(a->cache, account, 0);
@@ -741,9 +679,29 @@ int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
 				    errstr_size) < 0)
 			return -1;
 	}
-	if (inv == NULL)
-		return apply_sql(a, intent_id, account, no, amount_minor,
-				 now_ms, ret, errstr, errstr_size);
-	return apply_cached(a, intent_id, account, no, amount_minor, now_ms,
-			    inv, n, ret, errstr, errstr_size);
+	/* NULL: an account too big to cache (one without invoices has a
+	 * non-NULL, empty list). */
+	if (inv == NULL) {
+		ret->uncached = true;
+		return 0;
+	}
+	return plan_cached(a, account, no, amount_minor, inv, n, ret, errstr,
+			   errstr_size);
+}
+
+int alloc_record(struct alloc *a, const char *intent_id,
+		 const struct alloc_plan *plan, char *errstr,
+		 size_t errstr_size)
+{
+	assert(a != NULL && a->cache_on && plan != NULL && !plan->uncached);
+	for (int i = 0; i < plan->parts_count; i++) {
+		const struct alloc_part *part = &plan->parts[i];
+		assert(part->amount_minor <= part->inv->open_minor);
+		if (append(a, intent_id, part->inv->no, part->amount_minor, 0,
+			   errstr, errstr_size) < 0)
+			return -1;
+		part->inv->open_minor -= part->amount_minor;
+		a->unfolded_count++;
+	}
+	return 0;
 }

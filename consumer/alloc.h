@@ -14,19 +14,33 @@
  *   5. An account with no invoice at all (open or paid) and no named
  *      invoice: the whole amount to suspense, ALLOC_REASON_UNKNOWN_ACCOUNT.
  *
- * Every allocation row is written together with the same amount added to
- * the invoice's paid amount, so the ledger's invariants hold after each
- * call. Inside a batch (alloc_batch_begin) that amount is appended to
- * allocations_unfolded, a journal kept in ascending key order, instead of
- * updating the invoice row at a random key; alloc_fold() adds the journal
- * to invoices.amount_paid_minor in bulk, in invoice_no order (schema 002,
- * docs/posting.md "Folding"). The invoice cache (consumer/invcache.h) holds
- * every account with unfolded rows, so the consumer reads the folded
- * invoices table only for accounts that have none: the cache is never
- * cleared without a fold first. Readers see invoices_current.
+ * Where the parts go (schema 003): the allocations are rows of
+ * allocations, appended in ascending seq order; the credit and suspense
+ * parts are columns of the postings row itself, so the caller inserts that
+ * row with the split alloc decided. For an account the invoice cache
+ * (consumer/invcache.h) holds, an allocation's amount reaches the invoice
+ * later, in bulk: the rows above allocations_fold.folded_seq are the
+ * unfolded journal, and alloc_fold() adds them to invoices.amount_paid_minor
+ * in invoice_no order and moves folded_seq (docs/posting.md "Folding").
+ * The cache holds every account with unfolded rows, so the consumer reads
+ * the folded invoices table only for accounts that have none: the cache is
+ * never cleared without a fold first. For any other account (more invoices
+ * than the cache keeps) the invoice is updated at once and the row marked
+ * invoice_updated = 1. Readers see invoices_current.
  *
- * The module only writes: the caller owns the transaction (and has
- * already inserted the postings row the new rows refer to). */
+ * A posting of a cached account goes in three steps, so that a duplicate
+ * (the postings row exists) changes nothing:
+ *
+ *   alloc_plan()      decide the split from the cache; writes nothing
+ *   INSERT postings   with the plan's credit and suspense parts
+ *   alloc_record()    only if that row was new: the allocation rows, and
+ *                     the cache's open amounts
+ *
+ * alloc_plan() answers uncached for other accounts: the caller checks that
+ * the posting is new, calls alloc_apply_uncached() (which reads and writes
+ * the invoices as it goes), then inserts the postings row with its split.
+ *
+ * The module only writes: the caller owns the transaction. */
 #ifndef TASDID_ALLOC_H
 #define TASDID_ALLOC_H
 
@@ -36,25 +50,31 @@
 
 #include <sqlite3.h>
 
+#include "invcache.h"
+
 /* Suspense reason codes (suspense.reason_code; docs/posting.md). */
 #define ALLOC_REASON_UNKNOWN_ACCOUNT "unknown_account"
 #define ALLOC_REASON_UNKNOWN_INVOICE "unknown_invoice"
 #define ALLOC_REASON_INVOICE_ACCOUNT_MISMATCH "invoice_account_mismatch"
 
-/* Fold when a batch begins with at least this many unfolded rows. The
- * bound keeps the journal's index (allocations_unfolded_invoice, which
- * readers seek) a few hundred pages, so a batch's random-key inserts
- * into it rewrite few pages; and the larger it is, the more allocations
- * share each invoice page the fold rewrites. */
-#define ALLOC_FOLD_ROWS (64 * 1024)
+/* Fold when a batch begins with at least this many unfolded rows (the
+ * consumer also folds when idle and before it stops). A fold rewrites
+ * every invoice the journal names, at about 1.5 us each: the longer the
+ * journal, the more allocations share each rewrite, so during a rush the
+ * journal grows and is folded after it. The journal has no index, so its
+ * length costs the posting path nothing; it bounds what readers sum
+ * (invoices_current: one scan of the unfolded range; inquiry: a running
+ * sum of at most this many invoices per connection) and the pause of one
+ * fold (about 1 s per 500,000 invoices named: docs/performance.md). */
+#define ALLOC_FOLD_ROWS (2 * 1024 * 1024)
 
 struct alloc;
 
 /* How one payment was split; the parts add up to its amount. */
 struct alloc_result {
 	int64_t allocated_minor; /* to invoices */
-	int64_t credit_minor;    /* to account_credit */
-	int64_t suspense_minor;  /* to suspense */
+	int64_t credit_minor;    /* postings.credit_minor */
+	int64_t suspense_minor;  /* postings.suspense_minor */
 	int invoices_count;      /* allocation rows written */
 	const char *suspense_code; /* ALLOC_REASON_* or NULL; static */
 };
@@ -65,15 +85,53 @@ struct alloc_result {
 int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
 	      size_t errstr_size);
 
-/* Split amount_minor (> 0) of the posting intent_id, paid to account,
- * naming invoice_no ("" or NULL: none), by the rules above. Must run
- * inside the caller's transaction, after the postings row was inserted.
- * The strings are borrowed for the call. now_ms stamps suspense rows.
- * Returns 0 with *ret filled, or -1 with errstr on an SQLite error (the
- * caller then rolls back: some rows may have been written). */
-int alloc_apply(struct alloc *a, const char *intent_id, const char *account,
-		const char *invoice_no, int64_t amount_minor, int64_t now_ms,
-		struct alloc_result *ret, char *errstr, size_t errstr_size);
+/* At most this many invoices take part in one cached payment: the named
+ * one and the account's others. */
+#define ALLOC_PLAN_PARTS_MAX (INVCACHE_ACCOUNT_INVOICES_MAX + 1)
+
+/* A split decided by alloc_plan() and not yet written. */
+struct alloc_plan {
+	struct alloc_result split;
+	/* The account is not in the cache: nothing was decided (see the
+	 * top of this file). */
+	bool uncached;
+	int parts_count;
+	struct alloc_part {
+		struct invcache_invoice *inv; /* in the cache */
+		int64_t amount_minor;         /* > 0 */
+	} parts[ALLOC_PLAN_PARTS_MAX];
+};
+
+/* Decide how amount_minor (> 0) paid to account, naming invoice_no ("" or
+ * NULL: none), splits by the rules above, inside a batch
+ * (alloc_batch_begin). Writes no allocation (it may fold or load the
+ * cache: the caller's transaction). The strings are borrowed for the call.
+ * Returns 0 with *ret (ret->split.suspense_code static), or -1 with errstr
+ * on an SQLite error (the caller rolls back). */
+int alloc_plan(struct alloc *a, const char *account, const char *invoice_no,
+	       int64_t amount_minor, struct alloc_plan *ret, char *errstr,
+	       size_t errstr_size);
+
+/* Write plan's allocations for the posting intent_id, whose postings row
+ * the caller has just inserted (not a duplicate), and take them from the
+ * cache. Nothing else may touch the cache between alloc_plan() and this
+ * call. Returns 0, or -1 with errstr on an SQLite error (the caller rolls
+ * back: the cache is then cleared by alloc_batch_end). */
+int alloc_record(struct alloc *a, const char *intent_id,
+		 const struct alloc_plan *plan, char *errstr,
+		 size_t errstr_size);
+
+/* The rules for an account alloc_plan() answered uncached, reading the
+ * invoices from the ledger and writing each allocation (invoice_updated =
+ * 1) with its invoice's new paid amount as it goes. The caller has checked
+ * that intent_id is not posted yet, and inserts its postings row with
+ * *ret's credit and suspense parts afterwards. Also usable outside a
+ * batch (tests): it folds first then. Returns 0 with *ret, or -1 with
+ * errstr on an SQLite error (the caller rolls back). */
+int alloc_apply_uncached(struct alloc *a, const char *intent_id,
+			 const char *account, const char *invoice_no,
+			 int64_t amount_minor, struct alloc_result *ret,
+			 char *errstr, size_t errstr_size);
 
 /* The caller's transaction (a posting batch) has begun: from now until
  * alloc_batch_end(), alloc_apply() may answer from its cache of accounts'
@@ -93,16 +151,17 @@ int alloc_batch_begin(struct alloc *a, char *errstr, size_t errstr_size);
  * next batch folds before it reads an invoice). */
 void alloc_batch_end(struct alloc *a, bool committed);
 
-/* Add every row of allocations_unfolded to its invoice's
- * amount_paid_minor and delete them, inside the caller's transaction
+/* Add every unfolded allocation (seq above allocations_fold.folded_seq,
+ * invoice_updated = 0) to its invoice's amount_paid_minor and move
+ * folded_seq to the last allocation, inside the caller's transaction
  * (a batch or its own). No-op when there are none. The amounts readers see
  * (invoices_current) do not change. Returns 0, or -1 with errstr on an
  * SQLite error, e.g. the CHECK that an invoice is never overpaid (the
  * caller rolls back). */
 int alloc_fold(struct alloc *a, char *errstr, size_t errstr_size);
 
-/* Rows in allocations_unfolded as this connection last knew them,
- * including its open transaction's. */
+/* Unfolded allocations as this connection last knew them, including its
+ * open transaction's. */
 int64_t alloc_unfolded_count(const struct alloc *a);
 
 /* Finalize the statements and free a; NULL is fine. */

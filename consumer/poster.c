@@ -12,6 +12,7 @@
 
 enum {
 	ST_POSTING,
+	ST_POSTED,
 	ST_OFFSET_GET,
 	ST_OFFSET_PUT,
 	ST_STATS,
@@ -27,10 +28,12 @@ static const char *const poster_sql[ST_COUNT] = {
 		"INSERT INTO postings (intent_id, idempotency_key, bank,"
 		" branch, terminal, account, invoice_no, amount_minor,"
 		" currency, paid_at, paid_at_ms, received_at_ms, posted_at_ms,"
-		" channel, kafka_topic, kafka_partition, kafka_offset)"
+		" channel, kafka_topic, kafka_partition, kafka_offset,"
+		" credit_minor, suspense_minor, suspense_code)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		" ?13, ?14, ?15, ?16, ?17)"
+		" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
 		" ON CONFLICT (intent_id) DO NOTHING",
+	[ST_POSTED] = "SELECT 1 FROM postings WHERE intent_id = ?1",
 	[ST_OFFSET_GET] = "SELECT next_offset FROM kafka_offsets"
 			  " WHERE topic = ?1 AND partition = ?2",
 	[ST_OFFSET_PUT] =
@@ -218,10 +221,12 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-/* Insert the postings row; *ret_inserted false means a duplicate. */
+/* Insert the postings row with its credit and suspense parts; 
+ * *ret_inserted false means a duplicate. */
 static int insert_posting(struct poster *p, const struct intent *in,
 			  const char *topic, int32_t partition,
-			  int64_t offset, int64_t now_ms, bool *ret_inserted,
+			  int64_t offset, int64_t now_ms,
+			  const struct alloc_result *split, bool *ret_inserted,
 			  char *errstr, size_t errstr_size)
 {
 	sqlite3_stmt *st = p->st[ST_POSTING];
@@ -243,9 +248,33 @@ static int insert_posting(struct poster *p, const struct intent *in,
 	sqlite3_bind_text(st, 15, topic, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 16, partition);
 	sqlite3_bind_int64(st, 17, offset);
+	sqlite3_bind_int64(st, 18, split->credit_minor);
+	sqlite3_bind_int64(st, 19, split->suspense_minor);
+	if (split->suspense_code != NULL)
+		sqlite3_bind_text(st, 20, split->suspense_code, -1,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 20);
 	if (run(p, st, errstr, errstr_size) < 0)
 		return -1;
 	*ret_inserted = sqlite3_changes(p->db) == 1;
+	return 0;
+}
+
+/* Is intent_id posted already? 0 with *ret_posted, or -1 with errstr. */
+static int posted(struct poster *p, const char *intent_id, bool *ret_posted,
+		  char *errstr, size_t errstr_size)
+{
+	sqlite3_stmt *st = p->st[ST_POSTED];
+	sqlite3_bind_text(st, 1, intent_id, INTENT_ID_LEN, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		errstr_set(errstr, errstr_size, "postings: %s",
+			sqlite3_errmsg(p->db));
+		return -1;
+	}
+	*ret_posted = rc == SQLITE_ROW;
 	return 0;
 }
 
@@ -257,19 +286,39 @@ int poster_post(struct poster *p, const struct intent *in, const char *topic,
 	assert(strlen(in->intent_id) == INTENT_ID_LEN);
 	assert(strcmp(in->currency, p->currency) == 0);
 	assert(in->amount_minor > 0 && partition >= 0 && offset >= 0);
-	struct poster_outcome o = {0};
+	struct alloc_plan plan;
 	bool inserted = false;
 
+	/* The split first (alloc.h): it goes into the postings row. */
+	if (alloc_plan(p->alloc, in->account, in->invoice, in->amount_minor,
+		       &plan, errstr, errstr_size) < 0)
+		return -1;
+	if (plan.uncached) {
+		/* Writes as it decides: only for a posting not seen yet. */
+		bool dup = false;
+		if (posted(p, in->intent_id, &dup, errstr, errstr_size) < 0)
+			return -1;
+		if (dup) {
+			*ret = (struct poster_outcome){.duplicate = true};
+			return 0;
+		}
+		if (alloc_apply_uncached(p->alloc, in->intent_id, in->account,
+					 in->invoice, in->amount_minor,
+					 &plan.split, errstr,
+					 errstr_size) < 0)
+			return -1;
+	}
 	if (insert_posting(p, in, topic, partition, offset, now_ms,
-			   &inserted, errstr, errstr_size) < 0)
+			   &plan.split, &inserted, errstr, errstr_size) < 0)
 		return -1;
-	o.duplicate = !inserted;
-	if (inserted &&
-	    alloc_apply(p->alloc, in->intent_id, in->account, in->invoice,
-			in->amount_minor, now_ms, &o.split, errstr,
-			errstr_size) < 0)
+	assert(inserted || !plan.uncached);
+	if (inserted && !plan.uncached &&
+	    alloc_record(p->alloc, in->intent_id, &plan, errstr,
+			 errstr_size) < 0)
 		return -1;
-	*ret = o;
+	*ret = (struct poster_outcome){.duplicate = !inserted,
+				       .split = inserted ? plan.split
+							 : (struct alloc_result){0}};
 	return 0;
 }
 

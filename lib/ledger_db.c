@@ -525,40 +525,42 @@ out:
 
 /* One statement, so one snapshot: a writer committing between the sums
  * cannot make a balanced ledger look unbalanced. sum() of integers fails
- * with "integer overflow" rather than going inexact. The per-invoice sums
- * come from one grouped scan of allocations (the schema has no index on
- * allocations.invoice_no, so a correlated sum per invoice would scan the
- * table once per invoice); the per-posting sums seek by intent_id, the
- * leading key of allocations, account_credit and suspense. An invoice's
- * paid amount is its folded amount plus its allocations_unfolded rows
- * (schema 002); an allocation or unfolded row of no invoice counts as
- * one more inconsistent invoice (the consumer's connection writes without
- * foreign keys: docs/posting.md). */
+ * with "integer overflow" rather than going inexact. Schema 003: credit
+ * and suspense are columns of postings; allocations has no index but its
+ * key seq, so the per-posting and per-invoice sums come from one grouped
+ * scan each (a correlated sum per row would scan the table once per row).
+ * An invoice's paid amount is its folded amount plus its unfolded
+ * allocations (seq above allocations_fold.folded_seq, invoice_updated = 0).
+ * An allocation of no posting counts as one more unbalanced intent, one of
+ * no invoice as one more inconsistent invoice (the consumer's connection
+ * writes without foreign keys: docs/posting.md). */
 static const char balance_sql[] =
 	"SELECT"
 	" (SELECT coalesce(sum(amount_minor), 0) FROM postings),"
 	" (SELECT coalesce(sum(amount_minor), 0) FROM allocations),"
-	" (SELECT coalesce(sum(amount_minor), 0) FROM account_credit),"
-	" (SELECT coalesce(sum(amount_minor), 0) FROM suspense),"
+	" (SELECT coalesce(sum(credit_minor), 0) FROM postings),"
+	" (SELECT coalesce(sum(suspense_minor), 0) FROM postings),"
 	" (SELECT count(*) FROM postings),"
-	" (SELECT count(*) FROM postings AS p WHERE p.amount_minor <>"
-	"   coalesce((SELECT sum(a.amount_minor) FROM allocations AS a"
-	"             WHERE a.intent_id = p.intent_id), 0)"
-	" + coalesce((SELECT c.amount_minor FROM account_credit AS c"
-	"             WHERE c.intent_id = p.intent_id), 0)"
-	" + coalesce((SELECT s.amount_minor FROM suspense AS s"
-	"             WHERE s.intent_id = p.intent_id), 0)),"
+	" (SELECT count(*) FROM postings AS p"
+	"   LEFT JOIN (SELECT intent_id, sum(amount_minor) AS allocated_minor"
+	"              FROM allocations GROUP BY intent_id) AS a"
+	"   ON a.intent_id = p.intent_id"
+	"   WHERE p.amount_minor <> coalesce(a.allocated_minor, 0)"
+	"         + p.credit_minor + p.suspense_minor)"
+	" + (SELECT count(*) FROM allocations"
+	"    WHERE intent_id NOT IN (SELECT intent_id FROM postings)),"
 	" (SELECT count(*) FROM invoices AS i"
 	"   LEFT JOIN (SELECT invoice_no, sum(amount_minor) AS paid_minor"
 	"              FROM allocations GROUP BY invoice_no) AS a"
 	"   ON a.invoice_no = i.invoice_no"
 	"   LEFT JOIN (SELECT invoice_no, sum(amount_minor) AS unfolded_minor"
-	"              FROM allocations_unfolded GROUP BY invoice_no) AS u"
+	"              FROM allocations"
+	"              WHERE seq > (SELECT folded_seq FROM allocations_fold)"
+	"                AND invoice_updated = 0"
+	"              GROUP BY invoice_no) AS u"
 	"   ON u.invoice_no = i.invoice_no"
 	"   WHERE i.amount_paid_minor + coalesce(u.unfolded_minor, 0)"
 	"         <> coalesce(a.paid_minor, 0))"
-	" + (SELECT count(*) FROM allocations_unfolded"
-	"    WHERE invoice_no NOT IN (SELECT invoice_no FROM invoices))"
 	" + (SELECT count(*) FROM allocations"
 	"    WHERE invoice_no NOT IN (SELECT invoice_no FROM invoices))";
 

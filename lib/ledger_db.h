@@ -32,9 +32,9 @@
 
 /* The largest posting batch the page cache is sized for. A transaction's
  * dirty pages must stay in the cache, or SQLite spills them into the WAL
- * before commit and the batch pays for extra writes. Since schema 002 a
- * posting only appends (postings, allocations, allocations_unfolded,
- * credit, suspense: under 1 KiB of rows each, sharing pages); the worst
+ * before commit and the batch pays for extra writes. Since schema 003 a
+ * posting only appends (its postings row and allocation rows: under 1 KiB
+ * each, sharing pages); the worst
  * case is an account too large for the consumer's invoice cache, whose
  * payment still updates one invoice page at a random key: 4 KiB + 1 KiB
  * per intent. The posting consumer must not commit bigger batches
@@ -113,17 +113,18 @@ int ledger_db_migrate(sqlite3 *db, int target_version, char *errstr,
 struct ledger_balance {
 	int64_t postings_minor;       /* sum(postings.amount_minor) */
 	int64_t allocations_minor;    /* sum(allocations.amount_minor) */
-	int64_t account_credit_minor; /* sum(account_credit.amount_minor) */
-	int64_t suspense_minor;       /* sum(suspense.amount_minor) */
+	int64_t account_credit_minor; /* sum(postings.credit_minor) */
+	int64_t suspense_minor;       /* sum(postings.suspense_minor) */
 	/* postings - (allocations + account_credit + suspense) */
 	int64_t difference_minor;
 	int64_t postings_count;
 	/* Postings whose own allocations, credit and suspense do not add up
-	 * to their amount (this catches errors that cancel in the totals). */
+	 * to their amount (this catches errors that cancel in the totals),
+	 * plus allocations naming no posting. */
 	int64_t intents_unbalanced_count;
-	/* Invoices whose paid amount (amount_paid_minor plus their
-	 * allocations_unfolded rows) is not the sum of the allocations to
-	 * them, plus allocations and unfolded rows naming no invoice. */
+	/* Invoices whose paid amount (amount_paid_minor plus their unfolded
+	 * allocations) is not the sum of the allocations to them, plus
+	 * allocations naming no invoice. */
 	int64_t invoices_inconsistent_count;
 	/* difference_minor == 0 and both counts above are 0. */
 	bool balanced;

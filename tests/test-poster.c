@@ -179,9 +179,9 @@ START_TEST(test_balance_after_mixed_batch)
 }
 END_TEST
 
-/* Folding (schema 002): a batch appends its allocations to
- * allocations_unfolded; a fold adds them to the invoices and empties the
- * journal without changing any paid amount a reader sees. ACC-1 owes
+/* Folding (schema 003): a batch appends its allocations above
+ * allocations_fold.folded_seq; a fold adds them to the invoices and moves
+ * folded_seq past them without changing any paid amount a reader sees. ACC-1 owes
  * INV-A 5000 (older) and INV-B 8000; three payments of 3000 split
  * A 3000 | A 2000 + B 1000 | B 3000. */
 static void post_three(struct tu_ledger *L, int first_n, int64_t offset)
@@ -199,6 +199,10 @@ static void assert_paid(sqlite3 *db, int64_t a_minor, int64_t b_minor)
 	ck_assert_int_eq(tu_paid(db, "INV-A"), a_minor);
 	ck_assert_int_eq(tu_paid(db, "INV-B"), b_minor);
 }
+
+#define UNFOLDED_COUNT_SQL                                                   \
+	"SELECT count(*) FROM allocations WHERE invoice_updated = 0 AND seq >" \
+	" (SELECT folded_seq FROM allocations_fold)"
 
 static int64_t folded_paid(sqlite3 *db, const char *no)
 {
@@ -219,8 +223,9 @@ START_TEST(test_fold_keeps_balances)
 	post_three(&L, 1, 0);
 	/* Unfolded: the invoices themselves still say 0. */
 	ck_assert_int_eq(poster_unfolded_count(L.p), 4);
-	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM"
-				  " allocations_unfolded"), 4);
+	ck_assert_int_eq(tu_count(L.db, UNFOLDED_COUNT_SQL), 4);
+	ck_assert_int_eq(tu_count(L.db, "SELECT folded_seq FROM"
+				  " allocations_fold"), 0);
 	ck_assert_int_eq(folded_paid(L.db, "INV-A"), 0);
 	ck_assert_int_eq(folded_paid(L.db, "INV-B"), 0);
 	assert_paid(L.db, 5000, 4000);
@@ -228,8 +233,11 @@ START_TEST(test_fold_keeps_balances)
 
 	ck_assert_msg(poster_fold(L.p, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(poster_unfolded_count(L.p), 0);
-	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM"
-				  " allocations_unfolded"), 0);
+	ck_assert_int_eq(tu_count(L.db, UNFOLDED_COUNT_SQL), 0);
+	ck_assert_int_eq(tu_count(L.db, "SELECT folded_seq FROM"
+				  " allocations_fold"), 4);
+	ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM allocations"),
+			 4);
 	ck_assert_int_eq(folded_paid(L.db, "INV-A"), 5000);
 	ck_assert_int_eq(folded_paid(L.db, "INV-B"), 4000);
 	assert_paid(L.db, 5000, 4000);
