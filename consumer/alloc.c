@@ -10,6 +10,7 @@
 #include "errstr.h"
 #include "intent.h"
 #include "invcache.h"
+#include "ledger_db.h"
 
 /* Open invoices read per query. They are read into memory before any is
  * updated, because SQLite leaves undefined what a running SELECT sees of
@@ -133,10 +134,17 @@ int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
 		return -1;
 	}
 	for (int i = 0; i < ST_COUNT; i++) {
-		/* PERSISTENT: prepared once, stepped millions of times. */
-		if (sqlite3_prepare_v3(db, alloc_sql[i], -1,
-				       SQLITE_PREPARE_PERSISTENT, &a->st[i],
-				       NULL) != SQLITE_OK) {
+		/* PERSISTENT: prepared once, stepped millions of times.
+		 * The allocation append without CHECKs: its amount is
+		 * asserted positive and its flag is 0 or 1 (append()). The
+		 * fold keeps them: an invoice is never overpaid. */
+		int rc = i == ST_ALLOC
+			? ledger_db_prepare_unchecked(db, alloc_sql[i],
+						      &a->st[i])
+			: sqlite3_prepare_v3(db, alloc_sql[i], -1,
+					     SQLITE_PREPARE_PERSISTENT,
+					     &a->st[i], NULL);
+		if (rc != SQLITE_OK) {
 			errstr_set(errstr, errstr_size, "alloc: prepare: %s",
 				sqlite3_errmsg(db));
 			alloc_free(a);
@@ -276,6 +284,7 @@ static int append(struct alloc *a, const char *intent_id, const char *no,
 		  size_t errstr_size)
 {
 	assert(amount_minor > 0);
+	assert(invoice_updated == 0 || invoice_updated == 1);
 	sqlite3_stmt *st = a->st[ST_ALLOC];
 	sqlite3_bind_text(st, 1, intent_id, INTENT_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, no, -1, SQLITE_STATIC);

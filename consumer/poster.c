@@ -122,9 +122,15 @@ int poster_open(const char *path, const char *biller_id,
 	    alloc_new(p->db, &p->alloc, errstr, errstr_size) < 0)
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(p->db, poster_sql[i], -1,
-				       SQLITE_PREPARE_PERSISTENT, &p->st[i],
-				       NULL) != SQLITE_OK) {
+		/* The postings insert without CHECKs: poster_post's values
+		 * are validated (lib/intent.c, the asserts there, alloc). */
+		int rc = i == ST_POSTING
+			? ledger_db_prepare_unchecked(p->db, poster_sql[i],
+						      &p->st[i])
+			: sqlite3_prepare_v3(p->db, poster_sql[i], -1,
+					     SQLITE_PREPARE_PERSISTENT,
+					     &p->st[i], NULL);
+		if (rc != SQLITE_OK) {
 			errstr_set(errstr, errstr_size, "%s: prepare: %s", path,
 				sqlite3_errmsg(p->db));
 			goto fail;
@@ -312,6 +318,12 @@ int poster_post(struct poster *p, const struct intent *in, const char *topic,
 			   &plan.split, &inserted, errstr, errstr_size) < 0)
 		return -1;
 	assert(inserted || !plan.uncached);
+	/* What the CHECKs left out of ST_POSTING would say of the split. */
+	assert(plan.split.credit_minor >= 0 && plan.split.suspense_minor >= 0);
+	assert(plan.split.allocated_minor + plan.split.credit_minor +
+		       plan.split.suspense_minor == in->amount_minor);
+	assert((plan.split.suspense_code != NULL) ==
+	       (plan.split.suspense_minor > 0));
 	if (inserted && !plan.uncached &&
 	    alloc_record(p->alloc, in->intent_id, &plan, errstr,
 			 errstr_size) < 0)

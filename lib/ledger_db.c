@@ -523,6 +523,26 @@ out:
 	return r;
 }
 
+int ledger_db_prepare_unchecked(sqlite3 *db, const char *sql,
+				sqlite3_stmt **ret)
+{
+	assert(db != NULL && sql != NULL && ret != NULL);
+	*ret = NULL;
+	int rc = sqlite3_exec(db, "PRAGMA ignore_check_constraints = ON", NULL,
+			      NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					ret, NULL);
+	int off = sqlite3_exec(db, "PRAGMA ignore_check_constraints = OFF",
+			       NULL, NULL, NULL);
+	if (rc == SQLITE_OK && off != SQLITE_OK) {
+		sqlite3_finalize(*ret);
+		*ret = NULL;
+		rc = off;
+	}
+	return rc;
+}
+
 /* One statement, so one snapshot: a writer committing between the sums
  * cannot make a balanced ledger look unbalanced. sum() of integers fails
  * with "integer overflow" rather than going inexact. Schema 003: credit
