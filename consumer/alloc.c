@@ -606,6 +606,8 @@ static int cache_load_all(struct alloc *a, char *errstr, size_t errstr_size)
 	if (!room) /* more accounts than the cache holds */
 		cache_forget(a);
 	a->cache_complete = room && skipped == 0;
+	if (a->cache_complete)
+		invcache_index_invoices(a->cache);
 	return 0;
 fail:
 	cache_forget(a);
@@ -649,8 +651,14 @@ static int plan_cached(struct alloc *a, const char *account, const char *no,
 		if (named == n) {
 			bool found = false, same = false;
 			int64_t open_minor = 0;
-			if (find_invoice(a, no, account, &found, &same,
-					 &open_minor, errstr, errstr_size) < 0)
+			/* A complete cache has every invoice: one that is not
+			 * the account's is another's, or none. */
+			if (a->cache_complete &&
+			    invcache_invoices_indexed(a->cache))
+				found = invcache_has_invoice(a->cache, no);
+			else if (find_invoice(a, no, account, &found, &same,
+					      &open_minor, errstr,
+					      errstr_size) < 0)
 				return -1;
 			/* The account's own invoice missing from its cached
 			 * list would be a cache kept past a change. */

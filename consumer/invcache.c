@@ -19,8 +19,16 @@ struct account {
 	int32_t count;
 };
 
+/* Twice the invoices, for the invoice-number index. */
+#define INVOICE_SLOTS_COUNT (2 * INVCACHE_INVOICES_MAX)
+
+_Static_assert((INVOICE_SLOTS_COUNT & (INVOICE_SLOTS_COUNT - 1)) == 0,
+	       "invoice slots are indexed with a mask");
+
 struct invcache {
 	int32_t *slots; /* account index + 1; 0 is empty */
+	int32_t *invoice_slots; /* invoice index + 1; 0 is empty */
+	bool invoices_indexed;
 	struct account *accounts;
 	struct invcache_invoice *invoices;
 	int32_t accounts_count;
@@ -33,9 +41,12 @@ struct invcache *invcache_new(void)
 	if (c == NULL)
 		return NULL;
 	c->slots = calloc(SLOTS_COUNT, sizeof(*c->slots));
+	c->invoice_slots = calloc(INVOICE_SLOTS_COUNT,
+				  sizeof(*c->invoice_slots));
 	c->accounts = calloc(INVCACHE_ACCOUNTS_MAX, sizeof(*c->accounts));
 	c->invoices = calloc(INVCACHE_INVOICES_MAX, sizeof(*c->invoices));
-	if (c->slots == NULL || c->accounts == NULL || c->invoices == NULL) {
+	if (c->slots == NULL || c->invoice_slots == NULL ||
+	    c->accounts == NULL || c->invoices == NULL) {
 		invcache_free(c);
 		return NULL;
 	}
@@ -47,14 +58,25 @@ void invcache_free(struct invcache *c)
 	if (c == NULL)
 		return;
 	free(c->slots);
+	free(c->invoice_slots);
 	free(c->accounts);
 	free(c->invoices);
 	free(c);
 }
 
+static void drop_invoice_index(struct invcache *c)
+{
+	if (!c->invoices_indexed)
+		return;
+	memset(c->invoice_slots, 0,
+	       INVOICE_SLOTS_COUNT * sizeof(*c->invoice_slots));
+	c->invoices_indexed = false;
+}
+
 void invcache_clear(struct invcache *c)
 {
 	assert(c != NULL);
+	drop_invoice_index(c);
 	if (c->accounts_count == 0)
 		return;
 	memset(c->slots, 0, SLOTS_COUNT * sizeof(*c->slots));
@@ -118,6 +140,8 @@ struct invcache_invoice *invcache_add(struct invcache *c, const char *account,
 	assert(strlen(account) <= INTENT_ACCOUNT_MAX);
 	if (!invcache_has_room(c, count))
 		invcache_clear(c);
+	if (count > 0)
+		drop_invoice_index(c);
 	int32_t *s = slot_for(c, account);
 	assert(*s == 0);
 	struct account *a = &c->accounts[c->accounts_count];
@@ -127,4 +151,40 @@ struct invcache_invoice *invcache_add(struct invcache *c, const char *account,
 	c->invoices_count += count;
 	*s = ++c->accounts_count;
 	return &c->invoices[a->first];
+}
+
+/* The invoice slot holding no, or the empty slot where it would go. */
+static int32_t *invoice_slot_for(const struct invcache *c, const char *no)
+{
+	uint32_t i = hash(no) & (INVOICE_SLOTS_COUNT - 1);
+	for (;;) {
+		int32_t *s = &c->invoice_slots[i];
+		if (*s == 0 || strcmp(c->invoices[*s - 1].no, no) == 0)
+			return s;
+		i = (i + 1) & (INVOICE_SLOTS_COUNT - 1);
+	}
+}
+
+void invcache_index_invoices(struct invcache *c)
+{
+	assert(c != NULL);
+	drop_invoice_index(c);
+	for (int32_t k = 0; k < c->invoices_count; k++) {
+		int32_t *s = invoice_slot_for(c, c->invoices[k].no);
+		if (*s == 0) /* a number twice: the ledger's key forbids it */
+			*s = k + 1;
+	}
+	c->invoices_indexed = true;
+}
+
+bool invcache_has_invoice(const struct invcache *c, const char *no)
+{
+	assert(c != NULL && no != NULL && c->invoices_indexed);
+	return *invoice_slot_for(c, no) != 0;
+}
+
+bool invcache_invoices_indexed(const struct invcache *c)
+{
+	assert(c != NULL);
+	return c->invoices_indexed;
 }

@@ -170,7 +170,24 @@ START_TEST(test_whole_cache_load)
 		ck_assert_int_eq(o.split.invoices_count, 3);
 		ck_assert_int_eq(tu_paid(L.db, "INV-002"), 50);
 		ck_assert_int_eq(tu_paid(L.db, "INV-X"), 200);
-		tu_assert_balanced(L.db, 3, 750);
+		/* A named invoice not the account's: from the cache's
+		 * invoice index when it is complete (big = 0), from the
+		 * ledger otherwise. */
+		tu_intent(&in, 4, "ACC-2", "INV-000", 70);
+		tu_post_one(&L, &in, 3, &o);
+		ck_assert_int_eq(o.split.suspense_minor, 70);
+		ck_assert_str_eq(o.split.suspense_code,
+				 ALLOC_REASON_INVOICE_ACCOUNT_MISMATCH);
+		tu_intent(&in, 5, "ACC-2", "INV-NONE", 80);
+		tu_post_one(&L, &in, 4, &o);
+		ck_assert_int_eq(o.split.suspense_minor, 80);
+		ck_assert_str_eq(o.split.suspense_code,
+				 ALLOC_REASON_UNKNOWN_INVOICE);
+		ck_assert_int_eq(tu_paid(L.db, "INV-000"), 100);
+		ck_assert_int_eq(tu_paid(L.db, "INV-X"), 200);
+		ck_assert_int_eq(tu_count(L.db, "SELECT sum(amount_minor)"
+					  " FROM suspense"), 300 + 70 + 80);
+		tu_assert_balanced(L.db, 5, 900);
 		tu_ledger_close(&L);
 	}
 }
