@@ -40,7 +40,7 @@ static void post(sqlite3 *db, const char *bank, const char *term,
 	make_id(ms, n, id);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO postings VALUES ('%s','%s','%s',NULL,'%s','%s',NULL,"
-		 "%" PRId64 ",'JOD','x',%" PRId64 ",0,0,'teller','t',0,0)",
+		 "%" PRId64 ",'JOD','x',%" PRId64 ",0,0,'teller','t',0,0,0,0,NULL)",
 		 id, key, bank, term, account, amount, ms);
 	char *err = NULL;
 	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK, "%s", err);

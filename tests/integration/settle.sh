@@ -54,7 +54,7 @@ make_ledger() {
 }
 # posting DB ID KEY BANK TERMINAL ACCOUNT AMOUNT_MINOR PAID_AT_MS
 posting() {
-  sqlite3 "$1.db" "INSERT INTO postings VALUES ('$2','$3','$4',NULL,'$5','$6',NULL,$7,'JOD','x',$8,$8,$8,'teller','t',0,0);"
+  sqlite3 "$1.db" "INSERT INTO postings VALUES ('$2','$3','$4',NULL,'$5','$6',NULL,$7,'JOD','x',$8,$8,$8,'teller','t',0,0,0,0,NULL);"
 }
 # ms -> the intent-id prefix "xxxxxxxx-xxxx" + a fixed tail
 id_of() { printf '%08x-%04x-8000-8000-%012x' $(($1 >> 16)) $(($1 & 65535)) "$2"; }
