@@ -19,6 +19,7 @@
 #include "money.h"
 #include "reqcheck.h"
 #include "timeutil.h"
+#include "unfolded.h"
 
 struct inquiry {
 	const struct config *cfg;
@@ -29,11 +30,65 @@ struct inquiry {
 	bool key_ok;
 };
 
+enum { RD_BEGIN, RD_COMMIT, RD_ROLLBACK, RD_LOOKUP, RD_COUNT };
+
+static const char *const reader_sql[RD_COUNT] = {
+	/* Deferred: the read transaction (the snapshot) starts at the
+	 * refresh's first read, and the lookup reads the same snapshot. */
+	[RD_BEGIN] = "BEGIN DEFERRED",
+	[RD_COMMIT] = "COMMIT",
+	[RD_ROLLBACK] = "ROLLBACK",
+	[RD_LOOKUP] = INQUIRY_SQL,
+};
+
+struct inquiry_reader {
+	sqlite3 *db;
+	sqlite3_stmt *st[RD_COUNT];
+	struct unfolded *unfolded;
+};
+
+int inquiry_reader_new(sqlite3 *db, struct inquiry_reader **ret,
+		       char *errstr, size_t errstr_size)
+{
+	assert(db != NULL && ret != NULL);
+	struct inquiry_reader *r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		errstr_set(errstr, errstr_size, "out of memory");
+		return -1;
+	}
+	r->db = db;
+	for (int i = 0; i < RD_COUNT; i++)
+		/* PERSISTENT: the statements live as long as the thread. */
+		if (sqlite3_prepare_v3(db, reader_sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &r->st[i],
+				       NULL) != SQLITE_OK) {
+			errstr_set(errstr, errstr_size, "%s", sqlite3_errmsg(db));
+			inquiry_reader_free(r);
+			return -1;
+		}
+	if (unfolded_new(db, &r->unfolded, errstr, errstr_size) < 0) {
+		inquiry_reader_free(r);
+		return -1;
+	}
+	*ret = r;
+	return 0;
+}
+
+void inquiry_reader_free(struct inquiry_reader *r)
+{
+	if (r == NULL)
+		return;
+	unfolded_free(r->unfolded);
+	for (int i = 0; i < RD_COUNT; i++)
+		sqlite3_finalize(r->st[i]);
+	free(r);
+}
+
 /* One worker thread's connections, one per biller (index as in cfg). */
 struct worker {
 	size_t n;
 	sqlite3 **db;
-	sqlite3_stmt **st;
+	struct inquiry_reader **rd;
 };
 
 static void worker_free(void *arg)
@@ -42,11 +97,11 @@ static void worker_free(void *arg)
 	if (w == NULL)
 		return;
 	for (size_t i = 0; i < w->n; i++) {
-		sqlite3_finalize(w->st[i]);
+		inquiry_reader_free(w->rd[i]);
 		sqlite3_close(w->db[i]);
 	}
 	free(w->db);
-	free(w->st);
+	free(w->rd);
 	free(w);
 }
 
@@ -59,7 +114,7 @@ static struct worker *worker_get(struct inquiry *iq)
 	w = calloc(1, sizeof(*w));
 	size_t n = config_biller_count(iq->cfg);
 	if (w == NULL || (w->db = calloc(n, sizeof(*w->db))) == NULL ||
-	    (w->st = calloc(n, sizeof(*w->st))) == NULL ||
+	    (w->rd = calloc(n, sizeof(*w->rd))) == NULL ||
 	    pthread_setspecific(iq->key, w) != 0) {
 		worker_free(w);
 		return NULL;
@@ -68,15 +123,15 @@ static struct worker *worker_get(struct inquiry *iq)
 	return w;
 }
 
-/* The prepared lookup of biller i for this thread, opening the ledger on
- * first use; NULL (logged) when it cannot be opened. */
-static sqlite3_stmt *lookup_stmt(struct inquiry *iq, size_t i)
+/* The reader of biller i for this thread, opening the ledger on first
+ * use; NULL (logged) when it cannot be opened. */
+static struct inquiry_reader *lookup_reader(struct inquiry *iq, size_t i)
 {
 	struct worker *w = worker_get(iq);
 	if (w == NULL)
 		return NULL;
-	if (w->st[i] != NULL)
-		return w->st[i];
+	if (w->rd[i] != NULL)
+		return w->rd[i];
 	const struct config_biller *b = config_biller_at(iq->cfg, i);
 	char err[512];
 	if (w->db[i] == NULL &&
@@ -85,15 +140,13 @@ static sqlite3_stmt *lookup_stmt(struct inquiry *iq, size_t i)
 		log_warn("biller %s: %s", b->id, err);
 		return NULL;
 	}
-	/* PERSISTENT: the statement lives as long as the thread. */
-	if (sqlite3_prepare_v3(w->db[i], INQUIRY_SQL, -1, SQLITE_PREPARE_PERSISTENT,
-			       &w->st[i], NULL) != SQLITE_OK) {
-		log_warn("biller %s: %s", b->id, sqlite3_errmsg(w->db[i]));
+	if (inquiry_reader_new(w->db[i], &w->rd[i], err, sizeof(err)) < 0) {
+		log_warn("biller %s: %s", b->id, err);
 		sqlite3_close(w->db[i]);
 		w->db[i] = NULL;
 		return NULL;
 	}
-	return w->st[i];
+	return w->rd[i];
 }
 
 static char *error_body(const char *field, const char *reason)
@@ -111,9 +164,9 @@ static json_t *money_json(int64_t minor, const struct currency *cur)
 
 /* One open invoice's object from the current row. */
 static json_t *invoice_json(sqlite3_stmt *st, const struct config_biller *b,
-			    int64_t today_day)
+			    int64_t paid, int64_t today_day)
 {
-	int64_t due = sqlite3_column_int64(st, 3), paid = sqlite3_column_int64(st, 4);
+	int64_t due = sqlite3_column_int64(st, 3);
 	const char *due_on = (const char *)sqlite3_column_text(st, 2);
 	json_t *o = json_object();
 	json_object_set_new(o, "invoice_no",
@@ -136,16 +189,21 @@ static json_t *invoice_json(sqlite3_stmt *st, const struct config_biller *b,
 	return o;
 }
 
-/* Walk the rows: open invoices into arr, *ret_rows = all rows seen. */
-static int collect(sqlite3_stmt *st, const struct config_biller *b,
-		   int64_t today_day, json_t *arr, int64_t *ret_rows,
-		   int64_t *ret_open_minor, bool *ret_truncated)
+/* Walk the rows: open invoices into arr, *ret_rows = all rows seen. What
+ * is paid on each is its folded amount plus its unfolded sum u. */
+static int collect(sqlite3_stmt *st, const struct unfolded *u,
+		   const struct config_biller *b, int64_t today_day, json_t *arr,
+		   int64_t *ret_rows, int64_t *ret_open_minor, bool *ret_truncated)
 {
 	int s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		++*ret_rows;
-		int64_t due = sqlite3_column_int64(st, 3);
-		int64_t paid = sqlite3_column_int64(st, 4);
+		int64_t due = sqlite3_column_int64(st, 3), paid;
+		const char *no = (const char *)sqlite3_column_text(st, 0);
+		if (no == NULL ||
+		    money_add(sqlite3_column_int64(st, 4),
+			      unfolded_paid_minor(u, no), &paid) < 0)
+			return -1;
 		if (paid >= due)
 			continue;
 		if (json_array_size(arr) == INQUIRY_INVOICES_MAX) {
@@ -154,12 +212,51 @@ static int collect(sqlite3_stmt *st, const struct config_biller *b,
 		}
 		if (money_add(*ret_open_minor, due - paid, ret_open_minor) < 0)
 			return -1;
-		json_array_append_new(arr, invoice_json(st, b, today_day));
+		json_array_append_new(arr, invoice_json(st, b, paid, today_day));
 	}
 	return s == SQLITE_DONE ? 0 : -1;
 }
 
-int inquiry_answer(const struct config_biller *b, sqlite3_stmt *st,
+/* Run one of r's transaction statements; 0 or -1. */
+static int reader_exec(struct inquiry_reader *r, int which)
+{
+	int rc = sqlite3_step(r->st[which]);
+	sqlite3_reset(r->st[which]);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* In one read transaction: refresh the running sum, then read account's
+ * invoices into arr. 0, or -1 (logged) with the transaction ended. */
+static int read_account(const struct config_biller *b,
+			struct inquiry_reader *r, const char *account,
+			int64_t today_day, json_t *arr, int64_t *ret_rows,
+			int64_t *ret_open_minor, bool *ret_truncated)
+{
+	char err[512];
+	sqlite3_stmt *st = r->st[RD_LOOKUP];
+	if (reader_exec(r, RD_BEGIN) < 0) {
+		log_warn("biller %s: begin: %s", b->id, sqlite3_errmsg(r->db));
+		return -1;
+	}
+	if (unfolded_refresh(r->unfolded, err, sizeof(err)) < 0) {
+		log_warn("biller %s: %s", b->id, err);
+		reader_exec(r, RD_ROLLBACK);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	int rc = collect(st, r->unfolded, b, today_day, arr, ret_rows,
+			 ret_open_minor, ret_truncated);
+	if (rc < 0)
+		log_warn("biller %s: invoices: %s", b->id, sqlite3_errmsg(r->db));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == 0 && reader_exec(r, RD_COMMIT) == 0)
+		return 0;
+	reader_exec(r, RD_ROLLBACK);
+	return -1;
+}
+
+int inquiry_answer(const struct config_biller *b, struct inquiry_reader *r,
 		   const char *account, int64_t today_day, char **ret_body)
 {
 	int64_t rows = 0, open = 0;
@@ -167,10 +264,8 @@ int inquiry_answer(const struct config_biller *b, sqlite3_stmt *st,
 	json_t *arr = json_array();
 	int status = 500;
 	char *body = NULL;
-	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-	int rc = collect(st, b, today_day, arr, &rows, &open, &truncated);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	int rc = read_account(b, r, account, today_day, arr, &rows, &open,
+			      &truncated);
 	if (rc < 0) {
 		body = error_body("$", "ledger read failed");
 	} else if (rows == 0) {
@@ -259,12 +354,12 @@ static enum MHD_Result answer_bill(struct inquiry *iq, struct MHD_Connection *c,
 				     "\"total_open\":\"0.00\",\"truncated\":false}");
 		return send_body(c, 200, fixed);
 	}
-	sqlite3_stmt *st = lookup_stmt(iq, i);
-	if (st == NULL)
+	struct inquiry_reader *r = lookup_reader(iq, i);
+	if (r == NULL)
 		return send_body(c, 503, error_body("$", "ledger unavailable"));
 	char *body = NULL;
 	/* TZ was fixed before any thread started; localtime_r is then safe. */
-	int status = inquiry_answer(b, st, account, bizdate_local_day(time_now_ms()),
+	int status = inquiry_answer(b, r, account, bizdate_local_day(time_now_ms()),
 				    &body);
 	return status < 0 ? MHD_NO : send_body(c, status, body);
 }

@@ -45,17 +45,34 @@ static sqlite3 *ledger(void)
 	     "('I-PAID','A-PAID',NULL,NULL,NULL,'2026-11-01',1000,600,'JOD',1),"
 	     "('I-TODAY','A-TODAY',NULL,NULL,NULL,'2026-11-25',1000,0,'JOD',1),"
 	     "('I-BOTH','A-MISS',NULL,NULL,NULL,'2026-11-02',500,0,'JOD',1);"
-	     "INSERT INTO postings VALUES ('01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe','k','B',"
-	     "NULL,'T','A-STUCK',NULL,10,'JOD','x',1,1,1,'teller','t',0,0),"
+	     /* Schema 003: credit and suspense are columns of the posting
+	      * (account_credit and suspense are views over them). */
+	     "INSERT INTO postings (intent_id, idempotency_key, bank, branch,"
+	     " terminal, account, invoice_no, amount_minor, currency, paid_at,"
+	     " paid_at_ms, received_at_ms, posted_at_ms, channel, kafka_topic,"
+	     " kafka_partition, kafka_offset, credit_minor, suspense_minor,"
+	     " suspense_code) VALUES ('01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe','k','B',"
+	     "NULL,'T','A-STUCK',NULL,10,'JOD','x',1,1,1,'teller','t',0,0,0,10,"
+	     "'unknown_invoice'),"
 	     "('01a2114c-1eb8-8f5a-84d2-c63a9eae9cbf','k2','B',"
-	     "NULL,'T','A-CRED',NULL,20,'JOD','x',1,1,1,'teller','t',0,1);"
-	     "INSERT INTO suspense VALUES ('01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe',"
-	     "'A-STUCK',NULL,10,'unknown_invoice','r',1);"
-	     "INSERT INTO account_credit VALUES ('01a2114c-1eb8-8f5a-84d2-c63a9eae9cbf','A-CRED',20);"
-	     /* Paid amounts not yet folded (schema 002): I-PART has 400
-	      * paid in all, I-PAID 1000 (not listed). */
-	     "INSERT INTO allocations_unfolded (invoice_no, amount_minor) VALUES "
-	     "('I-PART',200),('I-PAID',400),('I-PART',100);");
+	     "NULL,'T','A-CRED',NULL,20,'JOD','x',1,1,1,'teller','t',0,1,20,0,NULL),"
+	     "('01a2114c-1eb8-8f5a-84d2-c63a9eae9cc0','k3','B',"
+	     "NULL,'T','A-PART',NULL,1100,'JOD','x',1,1,1,'teller','t',0,2,0,0,NULL);"
+	     /* The journal (schema 003): allocations above folded_seq with
+	      * invoice_updated = 0 are not yet in amount_paid_minor. I-PART
+	      * has 100 folded (seq 1, at or below folded_seq) + 200 + 100
+	      * unfolded = 400 paid, I-PAID 600 + 400 = 1000 (not listed);
+	      * the 300 to I-OLD was added to the invoice by its posting
+	      * (invoice_updated = 1, amount_paid_minor 0 here on purpose) and
+	      * must not be counted: I-OLD stays unpaid. */
+	     "INSERT INTO allocations (seq, intent_id, invoice_no, amount_minor,"
+	     " invoice_updated) VALUES "
+	     "(1,'01a2114c-1eb8-8f5a-84d2-c63a9eae9cc0','I-PART',100,0),"
+	     "(2,'01a2114c-1eb8-8f5a-84d2-c63a9eae9cc0','I-PART',200,0),"
+	     "(3,'01a2114c-1eb8-8f5a-84d2-c63a9eae9cc0','I-PAID',400,0),"
+	     "(4,'01a2114c-1eb8-8f5a-84d2-c63a9eae9cc0','I-OLD',300,1),"
+	     "(5,'01a2114c-1eb8-8f5a-84d2-c63a9eae9cc0','I-PART',100,0);"
+	     "UPDATE allocations_fold SET folded_seq = 1;");
 	return db;
 }
 

@@ -5,7 +5,8 @@
 # is missing; who may ask (401 without or with a wrong token, any terminal
 # of any bank may ask about any account; /healthz open); and a posting
 # writer holding an open write transaction neither blocks the inquiry nor
-# is blocked by it (WAL).
+# is blocked by it (WAL); rows of the unfolded journal count once, before
+# and after a fold.
 . "$(dirname "$0")/lib.sh"
 TASDID=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 FIX=$(cd "$(dirname "$0")/../fixtures" && pwd)
@@ -93,6 +94,21 @@ touch go
 wait_for 10 test -e committed || fail "writer could not commit"
 get /v1/bills/water/ACC-PART tok-bnk1-t1
 assert_eq "after the commit" "200 200.50" "$CODE $(echo "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_open"])')"
+
+# --- the unfolded journal (schema 003): allocations above folded_seq with
+# invoice_updated = 0 count as paid, without counting twice after a fold;
+# invoice_updated = 1 rows are already in the invoice.
+open_of() { get /v1/bills/water/ACC-PART tok-bnk1-t1; echo "$CODE $(echo "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_open"])')"; }
+P=01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe
+sqlite3 water.db "INSERT INTO postings (intent_id, idempotency_key, bank, terminal, account, amount_minor, currency, paid_at, paid_at_ms, received_at_ms, posted_at_ms, channel, kafka_topic, kafka_partition, kafka_offset) VALUES ('$P', 'k', 'bnk1', 't1', 'ACC-PART', 6000, 'SYP', 'x', 1, 1, 1, 'teller', 't', 0, 0);
+  INSERT INTO allocations (intent_id, invoice_no, amount_minor) VALUES ('$P', 'W-2', 5000);"
+assert_eq "journal row counted" "200 150.50" "$(open_of)"
+sqlite3 water.db "BEGIN; UPDATE invoices SET amount_paid_minor = amount_paid_minor + u.s FROM (SELECT invoice_no, sum(amount_minor) AS s FROM allocations WHERE seq > (SELECT folded_seq FROM allocations_fold) AND invoice_updated = 0 GROUP BY invoice_no) AS u WHERE invoices.invoice_no = u.invoice_no;
+  UPDATE allocations_fold SET folded_seq = (SELECT max(seq) FROM allocations); COMMIT;"
+assert_eq "after a fold, not twice" "200 150.50" "$(open_of)"
+sqlite3 water.db "BEGIN; UPDATE invoices SET amount_paid_minor = amount_paid_minor + 1000 WHERE invoice_no = 'W-2';
+  INSERT INTO allocations (intent_id, invoice_no, amount_minor, invoice_updated) VALUES ('$P', 'W-2', 1000, 1); COMMIT;"
+assert_eq "invoice_updated row once" "200 140.50" "$(open_of)"
 
 kill -TERM "$INQ_PID"; rc=0; wait "$INQ_PID" || rc=$?
 assert_eq "inquiry exit on SIGTERM" 0 "$rc"
