@@ -6,7 +6,7 @@
 # the same server with --no-sqlite (authentication and routing, a fixed
 # answer, no ledger read). Prints each run and the ratio. Run by hand.
 # UNFOLDED=N (default 0) appends N rows to allocations above folded_seq
-# (schema 003: the unfolded journal, which may hold ~2,000,000 rows during a
+# (schema 003: the unfolded journal, which may hold ~1,000,000 rows during a
 # rush), spread over the invoices (one posting they all point at; the
 # shell's connection has foreign keys off, so it need not balance). Each
 # inquiry worker reads the whole journal once, at its first lookup, and

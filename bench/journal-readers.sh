@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/journal-readers.sh BUILD_DIR [JOURNAL_ROWS]: what a long journal
 # (schema 003: allocations above allocations_fold.folded_seq; default
-# 2,097,152 rows, the fold bound ALLOC_FOLD_ROWS) costs the readers that
+# 1,048,576 rows, the fold bound ALLOC_FOLD_ROWS) costs the readers that
 # sum it through invoices_current, on a ledger of 500,000 invoices: one
 # report over every invoice (what the grace report and `ledger check` do),
 # `tasdid ledger check` itself (it exits 1 here: the journal rows have no
@@ -11,7 +11,7 @@
 # empty journal, as the baseline. Run by hand.
 set -euo pipefail
 T=$(cd "${1:?usage: journal-readers.sh BUILD_DIR [JOURNAL_ROWS]}" && pwd)/cli/tasdid
-ROWS=${2:-2097152}
+ROWS=${2:-1048576}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 D=$(mktemp -d /tmp/journal-readers-XXXX); trap 'rm -rf $D' EXIT
 $SRC/tests/fixtures/intake-config.sh $D 127.0.0.1:1 0

@@ -66,7 +66,7 @@
  * (invoices_current: one scan of the unfolded range; inquiry: a running
  * sum of at most this many invoices per connection) and the pause of one
  * fold (about 1 s per 500,000 invoices named: docs/performance.md). */
-#define ALLOC_FOLD_ROWS (2 * 1024 * 1024)
+#define ALLOC_FOLD_ROWS (1024 * 1024)
 
 struct alloc;
 

@@ -4,7 +4,7 @@
  * What is paid on an invoice is invoices.amount_paid_minor plus its
  * allocations with seq > allocations_fold.folded_seq AND invoice_updated
  * = 0. That journal is an ascending range of allocations.seq with no
- * index on invoice_no, and may hold ~2,000,000 rows during a rush: summing
+ * index on invoice_no, and may hold ~1,000,000 rows during a rush: summing
  * it per lookup (the view invoices_current) is a scan each time. Since
  * allocations is append-only and seq only grows in commit order, this
  * module remembers the sums up to the last seq it read (last_seq) and, per
@@ -25,7 +25,7 @@
 #include <sqlite3.h>
 
 /* Distinct invoices the sum may hold: the journal is bounded well below
- * (the consumer folds at the latest when idle; ~2,000,000 rows in a rush),
+ * (the consumer folds at the latest when idle; 1,048,576 rows: ALLOC_FOLD_ROWS),
  * and a slot index must fit in 32 bits. */
 #define UNFOLDED_INVOICES_MAX (1u << 24)
 
