@@ -143,6 +143,24 @@ BEGIN
 	SELECT RAISE(ABORT, 'allocations_fold.folded_seq may not go back');
 END;
 
+-- The one row is written above, before these triggers exist. Without
+-- them the forward rule could be bypassed: INSERT OR REPLACE (whose
+-- implicit delete fires no trigger) or DELETE then INSERT would move
+-- folded_seq back, and the next fold would add folded allocations to
+-- the invoices a second time; a DELETE alone would make every unfolded
+-- allocation read as folded and every later fold a no-op.
+CREATE TRIGGER allocations_fold_no_insert
+BEFORE INSERT ON allocations_fold
+BEGIN
+	SELECT RAISE(ABORT, 'allocations_fold has exactly one row');
+END;
+
+CREATE TRIGGER allocations_fold_no_delete
+BEFORE DELETE ON allocations_fold
+BEGIN
+	SELECT RAISE(ABORT, 'allocations_fold has exactly one row');
+END;
+
 -- Allocations, like postings, are the record of money received.
 CREATE TRIGGER allocations_no_update
 BEFORE UPDATE ON allocations
