@@ -752,6 +752,8 @@ START_TEST(test_constraints)
 		 "allocations_fold.folded_seq may not go back"},
 		{"UPDATE allocations_fold SET folded_seq = -1",
 		 "allocations_fold.folded_seq may not go back"},
+		{"UPDATE allocations_fold SET folded_seq = 1000000",
+		 "allocations_fold.folded_seq may not pass the last allocation"},
 		{"UPDATE allocations_fold SET id = 2",
 		 "CHECK constraint failed: id = 1"},
 		{"INSERT OR REPLACE INTO allocations_fold VALUES (1, 0)",

@@ -143,6 +143,16 @@ BEGIN
 	SELECT RAISE(ABORT, 'allocations_fold.folded_seq may not go back');
 END;
 
+-- Nor past the last allocation: later allocations would count as folded
+-- and never reach their invoices. (max(seq) is one B-tree edge read.)
+CREATE TRIGGER allocations_fold_within
+BEFORE UPDATE OF folded_seq ON allocations_fold
+WHEN NEW.folded_seq > (SELECT coalesce(max(seq), 0) FROM allocations)
+BEGIN
+	SELECT RAISE(ABORT,
+		'allocations_fold.folded_seq may not pass the last allocation');
+END;
+
 -- The one row is written above, before these triggers exist. Without
 -- them the forward rule could be bypassed: INSERT OR REPLACE (whose
 -- implicit delete fires no trigger) or DELETE then INSERT would move
