@@ -706,6 +706,12 @@ int alloc_plan(struct alloc *a, const char *account, const char *invoice_no,
 			   errstr_size);
 }
 
+void alloc_prefetch(const struct alloc *a, const char *account)
+{
+	assert(a != NULL && account != NULL);
+	invcache_prefetch(a->cache, account);
+}
+
 int alloc_record(struct alloc *a, const char *intent_id,
 		 const struct alloc_plan *plan, char *errstr,
 		 size_t errstr_size)

@@ -1,9 +1,14 @@
 /* invcache — see invcache.h. An open-addressing hash of account names
  * (linear probing; nothing is ever removed but by clearing all, so no
- * tombstones) over two arrays: accounts and their invoices. */
+ * tombstones) whose slots hold the accounts themselves, over an array of
+ * their invoices. A slot is one 64-byte cache line: finding an account is
+ * one memory access, which invcache_prefetch() can start early (the
+ * lookup was a third of the allocation's time when the slot held an index
+ * into a separate array of accounts: two dependent cache misses). */
 #include "invcache.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +18,15 @@
 _Static_assert((SLOTS_COUNT & (SLOTS_COUNT - 1)) == 0,
 	       "slots are indexed with a mask");
 
-struct account {
-	char name[INTENT_ACCOUNT_MAX + 1];
+/* One slot: an account, or empty (name[0] == '\0': account names are
+ * never empty, intent validation refuses them). */
+struct slot {
+	_Alignas(64) char name[INTENT_ACCOUNT_MAX + 1];
 	int32_t first; /* into invoices */
 	int32_t count;
 };
+
+_Static_assert(sizeof(struct slot) == 64, "a slot is one cache line");
 
 /* Twice the invoices, for the invoice-number index. */
 #define INVOICE_SLOTS_COUNT (2 * INVCACHE_INVOICES_MAX)
@@ -26,10 +35,10 @@ _Static_assert((INVOICE_SLOTS_COUNT & (INVOICE_SLOTS_COUNT - 1)) == 0,
 	       "invoice slots are indexed with a mask");
 
 struct invcache {
-	int32_t *slots; /* account index + 1; 0 is empty */
+	struct slot *slots; /* in slots_raw, aligned to 64 bytes */
+	void *slots_raw;
 	int32_t *invoice_slots; /* invoice index + 1; 0 is empty */
 	bool invoices_indexed;
-	struct account *accounts;
 	struct invcache_invoice *invoices;
 	int32_t accounts_count;
 	int32_t invoices_count;
@@ -40,13 +49,17 @@ struct invcache *invcache_new(void)
 	struct invcache *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return NULL;
-	c->slots = calloc(SLOTS_COUNT, sizeof(*c->slots));
+	/* calloc: the pages stay untouched until used. One slot more to
+	 * align to 64 bytes: a slot must not straddle two cache lines. */
+	c->slots_raw = calloc(SLOTS_COUNT + 1, sizeof(struct slot));
+	if (c->slots_raw != NULL)
+		c->slots = (struct slot *)(((uintptr_t)c->slots_raw + 63) &
+					   ~(uintptr_t)63);
 	c->invoice_slots = calloc(INVOICE_SLOTS_COUNT,
 				  sizeof(*c->invoice_slots));
-	c->accounts = calloc(INVCACHE_ACCOUNTS_MAX, sizeof(*c->accounts));
 	c->invoices = calloc(INVCACHE_INVOICES_MAX, sizeof(*c->invoices));
 	if (c->slots == NULL || c->invoice_slots == NULL ||
-	    c->accounts == NULL || c->invoices == NULL) {
+	    c->invoices == NULL) {
 		invcache_free(c);
 		return NULL;
 	}
@@ -57,9 +70,8 @@ void invcache_free(struct invcache *c)
 {
 	if (c == NULL)
 		return;
-	free(c->slots);
+	free(c->slots_raw);
 	free(c->invoice_slots);
-	free(c->accounts);
 	free(c->invoices);
 	free(c);
 }
@@ -94,27 +106,32 @@ static uint32_t hash(const char *s)
 }
 
 /* The slot holding account, or the empty slot where it would go. */
-static int32_t *slot_for(struct invcache *c, const char *account)
+static struct slot *slot_for(struct invcache *c, const char *account)
 {
 	uint32_t i = hash(account) & (SLOTS_COUNT - 1);
 	for (;;) {
-		int32_t *s = &c->slots[i];
-		if (*s == 0 || strcmp(c->accounts[*s - 1].name, account) == 0)
+		struct slot *s = &c->slots[i];
+		if (s->name[0] == '\0' || strcmp(s->name, account) == 0)
 			return s;
 		i = (i + 1) & (SLOTS_COUNT - 1);
 	}
+}
+
+void invcache_prefetch(const struct invcache *c, const char *account)
+{
+	assert(c != NULL && account != NULL);
+	__builtin_prefetch(&c->slots[hash(account) & (SLOTS_COUNT - 1)]);
 }
 
 bool invcache_get(struct invcache *c, const char *account,
 		  struct invcache_invoice **ret, int *ret_count)
 {
 	assert(c != NULL && account != NULL && ret != NULL);
-	int32_t *s = slot_for(c, account);
-	if (*s == 0)
+	const struct slot *s = slot_for(c, account);
+	if (s->name[0] == '\0')
 		return false;
-	const struct account *a = &c->accounts[*s - 1];
-	*ret = &c->invoices[a->first];
-	*ret_count = a->count;
+	*ret = &c->invoices[s->first];
+	*ret_count = s->count;
 	return true;
 }
 
@@ -142,15 +159,15 @@ struct invcache_invoice *invcache_add(struct invcache *c, const char *account,
 		invcache_clear(c);
 	if (count > 0)
 		drop_invoice_index(c);
-	int32_t *s = slot_for(c, account);
-	assert(*s == 0);
-	struct account *a = &c->accounts[c->accounts_count];
-	strcpy(a->name, account);
-	a->first = c->invoices_count;
-	a->count = count;
+	assert(account[0] != '\0');
+	struct slot *s = slot_for(c, account);
+	assert(s->name[0] == '\0');
+	strcpy(s->name, account);
+	s->first = c->invoices_count;
+	s->count = count;
 	c->invoices_count += count;
-	*s = ++c->accounts_count;
-	return &c->invoices[a->first];
+	c->accounts_count++;
+	return &c->invoices[s->first];
 }
 
 /* The invoice slot holding no, or the empty slot where it would go. */

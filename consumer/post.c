@@ -404,10 +404,15 @@ static int write_biller(struct post *p, struct biller_state *b,
 	int64_t t0 = time_mono_ms();
 	if (poster_begin(b->poster, err, sizeof(err)) < 0)
 		goto fail;
-	for (int i = first; i < p->item_count; i++)
+	for (int i = first; i < p->item_count; i++) {
+		int ahead = i + POSTER_PREFETCH_AHEAD;
+		if (ahead < p->item_count && p->items[ahead].part->b == b &&
+		    !p->items[ahead].poison)
+			poster_prefetch(b->poster, &p->items[ahead].in);
 		if (p->items[i].part->b == b &&
 		    post_item(&p->items[i], now_ms) < 0)
 			goto rollback;
+	}
 	for (int i = 0; i < p->part_count; i++) {
 		struct part *pt = &p->parts[i];
 		if (pt->b != b || pt->batch_next < 0)

@@ -334,6 +334,12 @@ int poster_post(struct poster *p, const struct intent *in, const char *topic,
 	return 0;
 }
 
+void poster_prefetch(struct poster *p, const struct intent *in)
+{
+	assert(p != NULL && in != NULL);
+	alloc_prefetch(p->alloc, in->account);
+}
+
 int poster_advance(struct poster *p, const char *topic, int32_t partition,
 		   int64_t next_offset, const struct poster_counts *counts,
 		   int64_t now_ms, char *errstr, size_t errstr_size)

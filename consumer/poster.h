@@ -82,6 +82,15 @@ int poster_post(struct poster *p, const struct intent *in, const char *topic,
 		int32_t partition, int64_t offset, int64_t now_ms,
 		struct poster_outcome *ret, char *errstr, size_t errstr_size);
 
+/* How many intents ahead of poster_post() to call poster_prefetch(). */
+#define POSTER_PREFETCH_AHEAD 8
+
+/* Start loading the memory poster_post(p, in, ...) will read first (the
+ * account's entry in the invoice cache, a cache miss per posting
+ * otherwise: docs/performance.md). Call it POSTER_PREFETCH_AHEAD intents
+ * ahead of poster_post(); any intent is fine, nothing changes. */
+void poster_prefetch(struct poster *p, const struct intent *in);
+
 /* What a batch did in one partition, for posting_stats. */
 struct poster_counts {
 	int64_t postings_count;
