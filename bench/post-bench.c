@@ -207,8 +207,11 @@ static void post_batch(struct bench *b, struct poster *p, int64_t first,
 	for (int64_t i = 0; i < n; i++) {
 		int part = (int)((first + i) % BENCH_PARTITIONS);
 		struct poster_outcome o;
-		if (i + POSTER_PREFETCH_AHEAD < n)
-			poster_prefetch(p, &b->in[i + POSTER_PREFETCH_AHEAD]);
+		for (int near = 0; near <= 1; near++)
+			if (i + (POSTER_PREFETCH_AHEAD >> near) < n)
+				poster_prefetch(p, &b->in[i + (POSTER_PREFETCH_AHEAD
+							       >> near)],
+						near);
 		if (poster_post(p, &b->in[i], BENCH_TOPIC, part,
 				next_offset[part]++, now_ms, &o, err,
 				sizeof(err)) < 0)

@@ -706,10 +706,13 @@ int alloc_plan(struct alloc *a, const char *account, const char *invoice_no,
 			   errstr_size);
 }
 
-void alloc_prefetch(const struct alloc *a, const char *account)
+void alloc_prefetch(struct alloc *a, const char *account, bool near)
 {
 	assert(a != NULL && account != NULL);
-	invcache_prefetch(a->cache, account);
+	if (near)
+		invcache_prefetch_invoices(a->cache, account);
+	else
+		invcache_prefetch(a->cache, account);
 }
 
 int alloc_record(struct alloc *a, const char *intent_id,

@@ -112,9 +112,11 @@ int alloc_plan(struct alloc *a, const char *account, const char *invoice_no,
 	       int64_t amount_minor, struct alloc_plan *ret, char *errstr,
 	       size_t errstr_size);
 
-/* Start loading the cache memory alloc_plan(a, account, ...) will read
- * (invcache_prefetch); call it a few payments ahead. Changes nothing. */
-void alloc_prefetch(const struct alloc *a, const char *account);
+/* Start loading the cache memory alloc_plan(a, account, ...) will read:
+ * near false, the account's slot (invcache_prefetch), a few payments
+ * ahead; near true, its invoices (invcache_prefetch_invoices), half as
+ * far ahead. Changes nothing. */
+void alloc_prefetch(struct alloc *a, const char *account, bool near);
 
 /* Write plan's allocations for the posting intent_id, whose postings row
  * the caller has just inserted (not a duplicate), and take them from the

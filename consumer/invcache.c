@@ -123,6 +123,14 @@ void invcache_prefetch(const struct invcache *c, const char *account)
 	__builtin_prefetch(&c->slots[hash(account) & (SLOTS_COUNT - 1)]);
 }
 
+void invcache_prefetch_invoices(struct invcache *c, const char *account)
+{
+	assert(c != NULL && account != NULL);
+	const struct slot *s = slot_for(c, account);
+	if (s->name[0] != '\0' && s->count > 0)
+		__builtin_prefetch(&c->invoices[s->first]);
+}
+
 bool invcache_get(struct invcache *c, const char *account,
 		  struct invcache_invoice **ret, int *ret_count)
 {

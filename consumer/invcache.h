@@ -67,6 +67,11 @@ bool invcache_get(struct invcache *c, const char *account,
  * (poster_prefetch). Changes nothing; any account is fine. */
 void invcache_prefetch(const struct invcache *c, const char *account);
 
+/* The second step: start loading account's invoices. It reads the slot,
+ * so call it after invcache_prefetch() had time to load it (about half
+ * the distance). */
+void invcache_prefetch_invoices(struct invcache *c, const char *account);
+
 /* Whether nothing is cached. */
 bool invcache_empty(const struct invcache *c);
 

@@ -405,10 +405,14 @@ static int write_biller(struct post *p, struct biller_state *b,
 	if (poster_begin(b->poster, err, sizeof(err)) < 0)
 		goto fail;
 	for (int i = first; i < p->item_count; i++) {
-		int ahead = i + POSTER_PREFETCH_AHEAD;
-		if (ahead < p->item_count && p->items[ahead].part->b == b &&
-		    !p->items[ahead].poison)
-			poster_prefetch(b->poster, &p->items[ahead].in);
+		for (int near = 0; near <= 1; near++) {
+			int ahead = i + (POSTER_PREFETCH_AHEAD >> near);
+			if (ahead < p->item_count &&
+			    p->items[ahead].part->b == b &&
+			    !p->items[ahead].poison)
+				poster_prefetch(b->poster, &p->items[ahead].in,
+						near);
+		}
 		if (p->items[i].part->b == b &&
 		    post_item(&p->items[i], now_ms) < 0)
 			goto rollback;

@@ -334,10 +334,10 @@ int poster_post(struct poster *p, const struct intent *in, const char *topic,
 	return 0;
 }
 
-void poster_prefetch(struct poster *p, const struct intent *in)
+void poster_prefetch(struct poster *p, const struct intent *in, bool near)
 {
 	assert(p != NULL && in != NULL);
-	alloc_prefetch(p->alloc, in->account);
+	alloc_prefetch(p->alloc, in->account, near);
 }
 
 int poster_advance(struct poster *p, const char *topic, int32_t partition,

@@ -86,10 +86,11 @@ int poster_post(struct poster *p, const struct intent *in, const char *topic,
 #define POSTER_PREFETCH_AHEAD 8
 
 /* Start loading the memory poster_post(p, in, ...) will read first (the
- * account's entry in the invoice cache, a cache miss per posting
- * otherwise: docs/performance.md). Call it POSTER_PREFETCH_AHEAD intents
- * ahead of poster_post(); any intent is fine, nothing changes. */
-void poster_prefetch(struct poster *p, const struct intent *in);
+ * account's entry in the invoice cache, then its invoices: a cache miss
+ * each per posting otherwise, docs/performance.md). Call it with near
+ * false POSTER_PREFETCH_AHEAD intents ahead of poster_post(), and with
+ * near true half as far ahead; any intent is fine, nothing changes. */
+void poster_prefetch(struct poster *p, const struct intent *in, bool near);
 
 /* What a batch did in one partition, for posting_stats. */
 struct poster_counts {
