@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "../consumer/poster.h"
+#include "../consumer/invcache.h"
 #include "post-testutil.h"
 
 /* A batch of 5 messages: intents 1, 2, 1 again, 3, 2 again; then a second
@@ -56,6 +57,64 @@ START_TEST(test_duplicates_counted_not_posted)
 				  "posting_stats WHERE partition = 3"), 3);
 	tu_assert_balanced(L.db, 3, 6000);
 	tu_ledger_close(&L);
+}
+END_TEST
+
+/* A duplicate changes nothing, not even the consumer's memory of open
+ * amounts (schema 003: the split is planned before the postings insert
+ * finds the duplicate). ACC-1 owes INV-00 3000 and INV-01 5000, and, with
+ * big, 31 more small invoices (more than the cache keeps: the uncached
+ * path, which checks for the duplicate first). X pays 2000; X again, in
+ * the same batch and in the next; then Y pays 2000: 1000 closes INV-00,
+ * 1000 goes to INV-01. Had the duplicate taken its 2000 from INV-00, Y
+ * would have paid INV-01 alone. */
+START_TEST(test_duplicate_leaves_open_amounts)
+{
+	for (int big = 0; big <= 1; big++) {
+		struct tu_ledger L;
+		char err[512] = "", no[32];
+		tu_ledger_open(&L);
+		tu_invoice(L.db, "INV-00", "ACC-1", "2026-09-30", 3000);
+		tu_invoice(L.db, "INV-01", "ACC-1", "2026-10-31", 5000);
+		for (int k = 2; big && k < 2 + INVCACHE_ACCOUNT_INVOICES_MAX; k++) {
+			snprintf(no, sizeof(no), "INV-%02d", k);
+			tu_invoice(L.db, no, "ACC-1", "2026-11-30", 100);
+		}
+		struct intent x, y;
+		struct poster_outcome o;
+		struct poster_counts c = {0};
+		tu_intent(&x, 1, "ACC-1", "", 2000);
+		tu_intent(&y, 2, "ACC-1", "", 2000);
+		ck_assert_int_eq(poster_begin(L.p, err, sizeof(err)), 0);
+		for (int k = 0; k < 2; k++) {
+			ck_assert_msg(poster_post(L.p, &x, TU_TOPIC, 0, k, 1, &o,
+						  err, sizeof(err)) == 0,
+				      "%s", err);
+			ck_assert_int_eq(o.duplicate, k == 1);
+			ck_assert_int_eq(o.split.allocated_minor,
+					 k == 0 ? 2000 : 0);
+		}
+		c.postings_count = 1;
+		c.duplicates_count = 1;
+		ck_assert_int_eq(poster_advance(L.p, TU_TOPIC, 0, 2, &c, 1, err,
+						sizeof(err)), 0);
+		ck_assert_int_eq(poster_commit(L.p, err, sizeof(err)), 0);
+		tu_post_one(&L, &x, 2, &o);
+		ck_assert(o.duplicate);
+		tu_post_one(&L, &y, 3, &o);
+		ck_assert(!o.duplicate);
+		ck_assert_int_eq(o.split.allocated_minor, 2000);
+		ck_assert_int_eq(o.split.invoices_count, 2);
+		ck_assert_int_eq(tu_paid(L.db, "INV-00"), 3000);
+		ck_assert_int_eq(tu_paid(L.db, "INV-01"), 1000);
+		ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM"
+					  " allocations"), 3);
+		ck_assert_int_eq(tu_count(L.db, "SELECT count(*) FROM"
+					  " allocations WHERE invoice_updated"),
+				 big ? 3 : 0);
+		tu_assert_balanced(L.db, 2, 4000);
+		tu_ledger_close(&L);
+	}
 }
 END_TEST
 
@@ -346,6 +405,7 @@ int main(void)
 	Suite *s = suite_create("poster");
 	TCase *tc = tcase_create("poster");
 	tcase_add_test(tc, test_duplicates_counted_not_posted);
+	tcase_add_test(tc, test_duplicate_leaves_open_amounts);
 	tcase_add_test(tc, test_offsets_stored_and_resumed);
 	tcase_add_test(tc, test_rollback_leaves_nothing);
 	tcase_add_test(tc, test_balance_after_mixed_batch);
