@@ -10,7 +10,7 @@
  *   2. A named invoice of the account: it gets up to its open amount.
  *   3. The rest goes to the account's open invoices, oldest first
  *      (due_on, then invoice_no), each up to its open amount.
- *   4. Whatever is left becomes account credit (one row).
+ *   4. Whatever is left becomes account credit.
  *   5. An account with no invoice at all (open or paid) and no named
  *      invoice: the whole amount to suspense, ALLOC_REASON_UNKNOWN_ACCOUNT.
  *
@@ -140,7 +140,7 @@ int alloc_apply_uncached(struct alloc *a, const char *intent_id,
 			 char *errstr, size_t errstr_size);
 
 /* The caller's transaction (a posting batch) has begun: from now until
- * alloc_batch_end(), alloc_apply() may answer from its cache of accounts'
+ * alloc_batch_end(), alloc_plan() answers from its cache of accounts'
  * invoices (consumer/invcache.h). Call it after BEGIN IMMEDIATE, when the
  * write lock is held and the connection has seen every other connection's
  * commit: the cache is cleared if the ledger changed since the last

@@ -9,7 +9,7 @@
  *
  * It is only a copy: the ledger stays the system of record and is written
  * in the same transaction as before (alloc writes through: the allocation
- * and its allocations_unfolded row, then the cached amount). Whoever owns
+ * row, then the cached amount). Whoever owns
  * the cache must clear it whenever the ledger may differ from it — another
  * connection's commit (an invoice import), a rolled-back batch — and alloc
  * does so (alloc_batch_begin, alloc_batch_end). Clearing is safe once the

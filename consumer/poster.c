@@ -227,7 +227,7 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-/* Insert the postings row with its credit and suspense parts; 
+/* Insert the postings row with its credit and suspense parts;
  * *ret_inserted false means a duplicate. */
 static int insert_posting(struct poster *p, const struct intent *in,
 			  const char *topic, int32_t partition,
@@ -314,16 +314,16 @@ int poster_post(struct poster *p, const struct intent *in, const char *topic,
 					 errstr_size) < 0)
 			return -1;
 	}
-	if (insert_posting(p, in, topic, partition, offset, now_ms,
-			   &plan.split, &inserted, errstr, errstr_size) < 0)
-		return -1;
-	assert(inserted || !plan.uncached);
 	/* What the CHECKs left out of ST_POSTING would say of the split. */
 	assert(plan.split.credit_minor >= 0 && plan.split.suspense_minor >= 0);
 	assert(plan.split.allocated_minor + plan.split.credit_minor +
 		       plan.split.suspense_minor == in->amount_minor);
 	assert((plan.split.suspense_code != NULL) ==
 	       (plan.split.suspense_minor > 0));
+	if (insert_posting(p, in, topic, partition, offset, now_ms,
+			   &plan.split, &inserted, errstr, errstr_size) < 0)
+		return -1;
+	assert(inserted || !plan.uncached);
 	if (inserted && !plan.uncached &&
 	    alloc_record(p->alloc, in->intent_id, &plan, errstr,
 			 errstr_size) < 0)
