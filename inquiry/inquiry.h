@@ -6,7 +6,7 @@
  * intake's path. Each libmicrohttpd worker thread opens, on first use, one
  * read-only connection per biller ledger (LEDGER_DB_READONLY) with its
  * statements prepared once and reused, and its own running sum of the
- * ledger's unfolded journal (inquiry/unfolded.h); in WAL mode these
+ * ledger's unfolded journal (lib/unfolded.h); in WAL mode these
  * readers never block the posting consumer's writer, nor it them. */
 #ifndef TASDID_INQUIRY_H
 #define TASDID_INQUIRY_H

@@ -1,5 +1,5 @@
 /* Tests for inquiry's reading of a ledger (inquiry_answer) and its running
- * sum of the unfolded journal (inquiry/unfolded.h), on real ledgers at the
+ * sum of the unfolded journal (lib/unfolded.h), on real ledgers at the
  * latest schema: a writer connection plays the posting consumer, a
  * LEDGER_DB_READONLY connection is inquiry's. */
 #include <check.h>
@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 
 #include "../inquiry/inquiry.h" /* inquiry/ is not on the tests' path */
-#include "../inquiry/unfolded.h"
+#include "unfolded.h"
 #include "../settle/bizdate.h"
 #include "ledger_db.h"
 #include "money.h"
@@ -237,6 +237,25 @@ static int64_t refresh(sqlite3 *reader, struct unfolded *u)
 	return n;
 }
 
+/* What unfolded_each showed: invoices must come in number order
+ * (W-00000, W-00001, ...), each with its sum; stop after stop_at. */
+struct walk {
+	int count, stop_at;
+	int64_t total_minor;
+};
+
+static int walk_one(void *arg, const char *invoice_no, int64_t paid_minor)
+{
+	struct walk *w = arg;
+	char want[16];
+	snprintf(want, sizeof(want), "W-%05d", w->count);
+	ck_assert_str_eq(invoice_no, want);
+	ck_assert_int_eq(paid_minor, 11 * (w->count + 1) + 7);
+	w->total_minor += paid_minor;
+	w->count++;
+	return w->count == w->stop_at ? 7 : 0;
+}
+
 /* The module alone, over many invoices (the map grows several times):
  * exact sums, rows read per refresh (only the new ones), last_seq past
  * trailing invoice_updated = 1 rows, and everything forgotten at a fold. */
@@ -283,6 +302,19 @@ START_TEST(test_unfolded_many)
 	}
 	ck_assert_int_eq(unfolded_paid_minor(u, "W-99999"), 0);
 	ck_assert_int_eq(unfolded_paid_minor(u, "W-0000"), 0); /* a prefix */
+
+	/* unfolded_each (the consumer's fold): every invoice once, in
+	 * number order, with its sum; a nonzero answer stops the walk. */
+	struct walk w = {0};
+	ck_assert_int_eq(unfolded_each(u, walk_one, &w), 0);
+	ck_assert_int_eq(w.count, 3000);
+	ck_assert_int_eq(w.total_minor, 11 * 3000 * 3001 / 2 + 7 * 3000);
+	w = (struct walk){.stop_at = 1234};
+	ck_assert_int_eq(unfolded_each(u, walk_one, &w), 7);
+	ck_assert_int_eq(w.count, 1234);
+	unfolded_forget(u);
+	ck_assert_uint_eq(unfolded_invoice_count(u), 0);
+	ck_assert_int_eq(refresh(reader, u), 9000);
 
 	fold(db);
 	ck_assert_int_eq(refresh(reader, u), 0);

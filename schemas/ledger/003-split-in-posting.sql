@@ -35,7 +35,7 @@
 --
 -- and what is paid on an invoice is the left-hand side, which the view
 -- invoices_current gives (inquiry keeps its own running sum of the
--- journal instead: inquiry/unfolded.c).
+-- journal instead: lib/unfolded.c).
 --
 -- ledger_db_migrate() runs this with foreign keys off and runs PRAGMA
 -- foreign_key_check before COMMIT.
@@ -208,7 +208,7 @@ FROM postings WHERE suspense_minor > 0;
 -- journal is summed once per query (one scan of the unfolded rows, an
 -- ascending range of seq), not once per invoice: right for reports over
 -- many invoices. A reader of one account at a time during a rush keeps
--- its own running sum instead (inquiry/unfolded.c).
+-- its own running sum instead (lib/unfolded.c).
 CREATE VIEW invoices_current AS
 SELECT i.invoice_no, i.account, i.customer_name, i.period, i.issued_on,
        i.due_on, i.amount_due_minor,

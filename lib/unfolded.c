@@ -298,3 +298,44 @@ void unfolded_seqs(const struct unfolded *u, int64_t *ret_folded_seq,
 	*ret_folded_seq = u->folded_seq;
 	*ret_last_seq = u->last_seq;
 }
+
+void unfolded_forget(struct unfolded *u)
+{
+	assert(u != NULL);
+	forget(u);
+}
+
+/* One invoice's sum, for sorting by number. */
+struct entry {
+	const char *invoice_no;
+	int64_t paid_minor;
+};
+
+static int by_number(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->invoice_no,
+		      ((const struct entry *)b)->invoice_no);
+}
+
+int unfolded_each(const struct unfolded *u, unfolded_each_fn *fn, void *arg)
+{
+	assert(u != NULL && fn != NULL);
+	if (u->used == 0)
+		return 0;
+	struct entry *order = malloc(u->used * sizeof(*order));
+	if (order == NULL)
+		return -1;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < u->slot_count; i++)
+		if (u->slots[i].key_off != 0)
+			order[n++] = (struct entry){
+				u->keys + u->slots[i].key_off - 1,
+				u->slots[i].paid_minor};
+	assert(n == u->used);
+	qsort(order, n, sizeof(*order), by_number);
+	int rc = 0;
+	for (uint32_t i = 0; i < n && rc == 0; i++)
+		rc = fn(arg, order[i].invoice_no, order[i].paid_minor);
+	free(order);
+	return rc;
+}

@@ -15,7 +15,8 @@
  * Memory: one entry per distinct invoice in the journal as last read
  * (at most UNFOLDED_INVOICES_MAX), freed back to the initial size at each
  * fold. Not thread-safe: one per connection, used by one thread at a time
- * (inquiry: one per worker thread and biller). */
+ * (inquiry: one per worker thread and biller; the posting consumer: one
+ * per ledger, to fold: consumer/alloc.c). */
 #ifndef TASDID_UNFOLDED_H
 #define TASDID_UNFOLDED_H
 
@@ -55,6 +56,21 @@ void unfolded_free(struct unfolded *u);
  * UNFOLDED_INVOICES_MAX invoices; then every sum is forgotten, so the next
  * call reads the whole journal again. */
 int64_t unfolded_refresh(struct unfolded *u, char *errstr, size_t errstr_size);
+
+/* Forget every sum: the next refresh reads the whole journal. (The
+ * posting consumer folds from scratch: its transactions may roll back
+ * rows a running sum would have counted.) */
+void unfolded_forget(struct unfolded *u);
+
+/* Called by unfolded_each() once per invoice: nonzero stops the walk. */
+typedef int unfolded_each_fn(void *arg, const char *invoice_no,
+			     int64_t paid_minor);
+
+/* Call fn for every invoice with a sum, in invoice_no order (byte order,
+ * as the ledger's key: updates then visit its pages in order). Returns 0,
+ * fn's nonzero result when it stopped the walk, or -1 when out of memory
+ * (nothing called). */
+int unfolded_each(const struct unfolded *u, unfolded_each_fn *fn, void *arg);
 
 /* What the journal adds to invoice_no's paid amount as of the last
  * refresh, in minor units; 0 when it has no unfolded row. */
