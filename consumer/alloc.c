@@ -261,6 +261,14 @@ static int run(struct alloc *a, sqlite3_stmt *st, char *errstr,
 	return 0;
 }
 
+/* A fold finds at most the bound plus one batch's allocations, each to
+ * one invoice: the running sum must hold that many. */
+_Static_assert((int64_t)ALLOC_FOLD_ROWS +
+			       (int64_t)LEDGER_DB_BATCH_COUNT_MAX *
+				       ALLOC_PLAN_PARTS_MAX <=
+		       (int64_t)UNFOLDED_INVOICES_MAX,
+	       "the fold's sums have room for the whole journal");
+
 /* What fold_one needs. */
 struct fold {
 	struct alloc *a;
