@@ -90,11 +90,19 @@ static int configure_connection(sqlite3 *db, bool readonly, char *errstr,
 			sqlite3_errmsg(db));
 		return -1;
 	}
-	/* Off by default in SQLite, per connection: the allocations,
-	 * account_credit and suspense rows must point at real postings and
-	 * invoices. */
+	/* Off by default in SQLite, per connection: the allocations
+	 * must point at real postings and invoices. */
 	if (exec_sql(db, "PRAGMA foreign_keys = ON", "foreign_keys", errstr,
 		     errstr_size) < 0)
+		return -1;
+	/* Off by default too: without it the row an INSERT OR REPLACE
+	 * deletes fires no DELETE trigger, so REPLACE would overwrite a
+	 * posting or an allocation past the append-only triggers. With it
+	 * the delete trigger refuses. (tasdid never REPLACEs; the consumer's
+	 * connection runs with triggers off and inserts ON CONFLICT DO
+	 * NOTHING.) */
+	if (exec_sql(db, "PRAGMA recursive_triggers = ON",
+		     "recursive_triggers", errstr, errstr_size) < 0)
 		return -1;
 	if (!readonly)
 		return 0;

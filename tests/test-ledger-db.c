@@ -801,6 +801,15 @@ START_TEST(test_constraints)
 		{"UPDATE allocations_fold SET folded_seq = 1", NULL},
 		{"UPDATE allocations_fold SET folded_seq = 3", NULL},
 		{"UPDATE kafka_offsets SET next_offset = 43", NULL},
+		/* REPLACE's hidden delete fires the delete triggers
+		 * (ledger_db_open: recursive_triggers), so it cannot
+		 * overwrite what is append-only. */
+		{"INSERT OR REPLACE INTO postings SELECT * FROM postings",
+		 "postings are append-only"},
+		{"INSERT OR REPLACE INTO allocations (seq, intent_id, "
+		 "invoice_no, amount_minor) SELECT seq, intent_id, invoice_no, "
+		 "1 FROM allocations",
+		 "allocations are append-only"},
 		{"INSERT INTO ledger_meta VALUES ('note', 'x')", NULL},
 		{"INSERT INTO settlement_runs (run_id, bank, business_date, "
 		 "file_name, file_sha256, started_at_ms) VALUES ('r1', "
