@@ -558,7 +558,7 @@ int ledger_db_prepare_unchecked(sqlite3 *db, const char *sql,
  * key seq, so the per-posting and per-invoice sums come from one grouped
  * scan each (a correlated sum per row would scan the table once per row).
  * An invoice's paid amount is its folded amount plus its unfolded
- * allocations (seq above allocations_fold.folded_seq, invoice_updated = 0).
+ * allocations: the view invoices_current (schema 003).
  * An allocation of no posting counts as one more unbalanced intent, one of
  * no invoice as one more inconsistent invoice (the consumer's connection
  * writes without foreign keys: docs/posting.md). */
@@ -577,18 +577,11 @@ static const char balance_sql[] =
 	"         + p.credit_minor + p.suspense_minor)"
 	" + (SELECT count(*) FROM allocations"
 	"    WHERE intent_id NOT IN (SELECT intent_id FROM postings)),"
-	" (SELECT count(*) FROM invoices AS i"
+	" (SELECT count(*) FROM invoices_current AS i"
 	"   LEFT JOIN (SELECT invoice_no, sum(amount_minor) AS paid_minor"
 	"              FROM allocations GROUP BY invoice_no) AS a"
 	"   ON a.invoice_no = i.invoice_no"
-	"   LEFT JOIN (SELECT invoice_no, sum(amount_minor) AS unfolded_minor"
-	"              FROM allocations"
-	"              WHERE seq > (SELECT folded_seq FROM allocations_fold)"
-	"                AND invoice_updated = 0"
-	"              GROUP BY invoice_no) AS u"
-	"   ON u.invoice_no = i.invoice_no"
-	"   WHERE i.amount_paid_minor + coalesce(u.unfolded_minor, 0)"
-	"         <> coalesce(a.paid_minor, 0))"
+	"   WHERE i.amount_paid_minor <> coalesce(a.paid_minor, 0))"
 	" + (SELECT count(*) FROM allocations"
 	"    WHERE invoice_no NOT IN (SELECT invoice_no FROM invoices))";
 

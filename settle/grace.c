@@ -252,22 +252,13 @@ int grace_run(struct grace *g, sqlite3 *db, char *errstr, size_t errstr_size)
 	char date[BIZDATE_TEXT_LEN + 1];
 	bizdate_format(g->day, date);
 	if (sqlite3_prepare_v2(db,
-		/* What is paid includes the allocations not yet folded
-		 * (schema 003: the journal is the allocations above
-		 * folded_seq that the posting did not add to the invoice
-		 * itself), summed in one grouped scan of that range of seq,
-		 * in this transaction's snapshot. */
-		"SELECT i.invoice_no, i.account, i.customer_name, i.due_on, "
-		"i.amount_due_minor, "
-		"i.amount_paid_minor + coalesce(u.unfolded_minor, 0) AS paid "
-		"FROM invoices AS i LEFT JOIN "
-		"(SELECT invoice_no, sum(amount_minor) AS unfolded_minor "
-		"FROM allocations "
-		"WHERE seq > (SELECT folded_seq FROM allocations_fold) "
-		"AND invoice_updated = 0 GROUP BY invoice_no) AS u "
-		"ON u.invoice_no = i.invoice_no "
-		"WHERE i.due_on < ?1 AND paid < i.amount_due_minor "
-		"ORDER BY i.invoice_no", -1, &st, NULL) != SQLITE_OK) {
+		/* What is paid includes the allocations not yet folded:
+		 * the view sums the journal in one grouped scan, in this
+		 * transaction's snapshot (schemas/ledger.md). */
+		"SELECT invoice_no, account, customer_name, due_on, "
+		"amount_due_minor, amount_paid_minor FROM invoices_current "
+		"WHERE due_on < ?1 AND amount_paid_minor < amount_due_minor "
+		"ORDER BY invoice_no", -1, &st, NULL) != SQLITE_OK) {
 		snprintf(errstr, errstr_size, "%s", sqlite3_errmsg(db));
 		goto out;
 	}
