@@ -393,6 +393,21 @@ static int bankfile_column(const char *name, size_t len)
 	return -1;
 }
 
+/* The comma-separated item at *s: moves *s past the blanks before it,
+ * sets *len to its length without the blanks after it, and returns the
+ * ',' that ends it or NULL for the last item. */
+static const char *list_item(const char **s, size_t *len)
+{
+	const char *end = strchr(*s, ',');
+	size_t n = end ? (size_t)(end - *s) : strlen(*s);
+	while (n > 0 && (**s == ' ' || **s == '\t'))
+		(*s)++, n--;
+	while (n > 0 && ((*s)[n - 1] == ' ' || (*s)[n - 1] == '\t'))
+		n--;
+	*len = n;
+	return end;
+}
+
 /* detail_columns = NAME,NAME,...: the D record's columns after its tag. */
 static void bankfile_columns(struct parse *p, struct config_bankfile *b,
 			     const char *value)
@@ -400,12 +415,8 @@ static void bankfile_columns(struct parse *p, struct config_bankfile *b,
 	bool seen[CONFIG_COL_COUNT] = {false};
 	size_t n = 0;
 	for (const char *s = value;; s++) {
-		const char *end = strchr(s, ',');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		while (len > 0 && (*s == ' ' || *s == '\t'))
-			s++, len--;
-		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
+		size_t len;
+		const char *end = list_item(&s, &len);
 		int c = len == 0 ? -1 : bankfile_column(s, len);
 		if (n == CONFIG_BANKFILE_COLUMNS_MAX)
 			parse_fail(p, "[%s] detail_columns: more than %d columns",
@@ -471,12 +482,8 @@ static void bankfile_accounts(struct parse *p, struct config_bankfile *b,
 			      const char *value)
 {
 	for (const char *s = value;; s++) {
-		const char *end = strchr(s, ',');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		while (len > 0 && (*s == ' ' || *s == '\t'))
-			s++, len--;
-		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
+		size_t len;
+		const char *end = list_item(&s, &len);
 		const char *colon = memchr(s, ':', len);
 		char biller[64] = "", account[64] = "";
 		if (colon != NULL && (size_t)(colon - s) < sizeof(biller) &&
