@@ -1,9 +1,15 @@
 /* statement — see statement.h. */
 #include "statement.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "camt.h"
 
 static const char *const suffixes[CONFIG_FORMAT_COUNT] = {
 	".csv", ".xml", ".xml", ".sta",
@@ -45,6 +51,19 @@ int statement_read(const char *path, const char *bank,
 	switch (format) {
 	case CONFIG_FORMAT_CSV:
 		return bankfile_read_map(path, map, ret, err);
+	case CONFIG_FORMAT_CAMT053:
+	case CONFIG_FORMAT_CAMT054: {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			err->line = 0;
+			snprintf(err->reason, sizeof(err->reason), "cannot open: %s",
+				 strerror(errno));
+			return -1;
+		}
+		int rc = camt_read_fd(fd, bank, map, ret, err);
+		close(fd);
+		return rc;
+	}
 	default:
 		err->line = 0;
 		snprintf(err->reason, sizeof(err->reason), "format %s is not read yet",
