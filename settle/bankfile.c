@@ -337,8 +337,7 @@ static int parse_count(const char *s, size_t len, int64_t *ret)
 	return 0;
 }
 
-/* Valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
-static bool utf8_valid(const unsigned char *s, size_t len)
+bool bankfile_utf8_valid(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -716,7 +715,7 @@ static int feed_line(struct reader *r, struct csv_parser *p, char *buf,
 		fail(r, r->line, "a NUL byte");
 		return -1;
 	}
-	if (!utf8_valid((const unsigned char *)buf, len)) {
+	if (!bankfile_utf8_valid((const unsigned char *)buf, len)) {
 		fail(r, r->line, "invalid UTF-8");
 		return -1;
 	}

@@ -157,6 +157,9 @@ const struct bankfile_check *bankfile_check_at(const struct bankfile *bf,
  * the strings it is given into the bankfile and returns 0, or -1 when out
  * of memory (or at BANKFILE_LINES_MAX lines) leaving bf as it was. */
 
+/* Valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF)? */
+bool bankfile_utf8_valid(const unsigned char *s, size_t len);
+
 /* An empty bankfile (the caller's: bankfile_free()), NULL when out of
  * memory. */
 struct bankfile *bankfile_new(void);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "camt.h"
+#include "mt940.h"
 
 static const char *const suffixes[CONFIG_FORMAT_COUNT] = {
 	".csv", ".xml", ".xml", ".sta",
@@ -64,10 +65,21 @@ int statement_read(const char *path, const char *bank,
 		close(fd);
 		return rc;
 	}
-	default:
-		err->line = 0;
-		snprintf(err->reason, sizeof(err->reason), "format %s is not read yet",
-			 config_bankfile_format_name(format));
-		return -1;
+	case CONFIG_FORMAT_MT940: {
+		FILE *f = fopen(path, "rb");
+		if (f == NULL) {
+			err->line = 0;
+			snprintf(err->reason, sizeof(err->reason), "cannot open: %s",
+				 strerror(errno));
+			return -1;
+		}
+		int rc = mt940_read_stream(f, bank, map, ret, err);
+		fclose(f);
+		return rc;
 	}
+	case CONFIG_FORMAT_COUNT:
+		break;
+	}
+	assert(0);
+	return -1;
 }

@@ -10,6 +10,7 @@
 
 #include "../settle/camt.h" /* settle/ is not on the tests' include path */
 #include "check_run.h"
+#include "mutate.h"
 #include "config.h"
 
 #define EXAMPLE SOURCE_ROOT "/schemas/examples/bank-BNK3-2026-11-25.xml"
@@ -28,7 +29,6 @@ static const char config_text[] =
 static struct config *cfg;
 static const struct config_bankfile *map;
 static char *example;
-static size_t example_len;
 
 static void load_config(const char *format)
 {
@@ -45,11 +45,7 @@ static void load_config(const char *format)
 static void setup(void)
 {
 	load_config("camt053");
-	FILE *f = fopen(EXAMPLE, "rb");
-	ck_assert_ptr_nonnull(f);
-	example = calloc(1, 1 << 16);
-	example_len = fread(example, 1, (1 << 16) - 1, f);
-	fclose(f);
+	example = slurp(EXAMPLE);
 }
 
 static void teardown(void)
@@ -216,21 +212,14 @@ static const struct {
 	 "not well-formed XML: Entity 'lol' not defined"},
 };
 
-static char *mutate(const char *from, const char *to)
+static char *change(const char *from, const char *to)
 {
-	const char *at = strstr(example, from);
-	ck_assert_msg(at != NULL, "not in the example: %s", from);
-	size_t pre = (size_t)(at - example);
-	char *s = malloc(strlen(example) + strlen(to) + 1);
-	memcpy(s, example, pre);
-	strcpy(s + pre, to);
-	strcat(s, at + strlen(from));
-	return s;
+	return mutate(example, from, to);
 }
 
 START_TEST(test_bad)
 {
-	char *text = mutate(bad[_i].from, bad[_i].to);
+	char *text = change(bad[_i].from, bad[_i].to);
 	struct bankfile *bf;
 	struct bankfile_error err;
 	ck_assert_int_eq(read_text(text, &bf, &err), -1);
@@ -247,10 +236,10 @@ START_TEST(test_versions)
 	for (int v = 2; v <= 8; v++) {
 		char ns[40];
 		snprintf(ns, sizeof(ns), "camt.053.001.%02d", v);
-		char *a = mutate("camt.053.001.08", ns);
+		char *a = change("camt.053.001.08", ns);
 		char *saved = example;
 		example = a;
-		char *text = v < 7 ? mutate("<Sts><Cd>BOOK</Cd></Sts>", "<Sts>BOOK</Sts>")
+		char *text = v < 7 ? change("<Sts><Cd>BOOK</Cd></Sts>", "<Sts>BOOK</Sts>")
 				   : strdup(a);
 		example = saved;
 		struct bankfile *bf;
@@ -267,16 +256,16 @@ END_TEST
 START_TEST(test_camt054)
 {
 	load_config("camt054");
-	char *a = mutate("camt.053.001.08", "camt.054.001.08");
+	char *a = change("camt.053.001.08", "camt.054.001.08");
 	char *saved = example;
 	example = a;
-	char *b = mutate("BkToCstmrStmt>", "BkToCstmrDbtCdtNtfctn>");
+	char *b = change("BkToCstmrStmt>", "BkToCstmrDbtCdtNtfctn>");
 	example = b;
-	char *c2 = mutate("BkToCstmrStmt>", "BkToCstmrDbtCdtNtfctn>");
+	char *c2 = change("BkToCstmrStmt>", "BkToCstmrDbtCdtNtfctn>");
 	example = c2;
-	char *d = mutate("<Stmt>", "<Ntfctn>");
+	char *d = change("<Stmt>", "<Ntfctn>");
 	example = d;
-	char *text = mutate("</Stmt>", "</Ntfctn>");
+	char *text = change("</Stmt>", "</Ntfctn>");
 	example = saved;
 	struct bankfile *bf;
 	struct bankfile_error err;
