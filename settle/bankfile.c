@@ -143,6 +143,25 @@ void bankfile_free(struct bankfile *bf)
 	free(bf);
 }
 
+int bankfile_balance(const char *label, int64_t open_minor, int64_t credit_minor,
+		     int64_t debit_minor, const struct currency *cur,
+		     int64_t *ret_end, char *text, size_t text_size)
+{
+	int64_t end;
+	char o[MONEY_TEXT_MAX], c[MONEY_TEXT_MAX], d[MONEY_TEXT_MAX], e[MONEY_TEXT_MAX];
+	if (money_add(open_minor, credit_minor, &end) < 0 ||
+	    money_sub(end, debit_minor, &end) < 0)
+		return -1;
+	money_format(open_minor, cur, o, sizeof(o));
+	money_format(credit_minor, cur, c, sizeof(c));
+	money_format(debit_minor, cur, d, sizeof(d));
+	money_format(end, cur, e, sizeof(e));
+	snprintf(text, text_size, "%s %s + credits %s - debits %s = %s", label, o,
+		 c, d, e);
+	*ret_end = end;
+	return 0;
+}
+
 struct bankfile *bankfile_new(void)
 {
 	return calloc(1, sizeof(struct bankfile));

@@ -160,6 +160,13 @@ const struct bankfile_check *bankfile_check_at(const struct bankfile *bf,
 /* Valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF)? */
 bool bankfile_utf8_valid(const unsigned char *s, size_t len);
 
+/* A statement's balance check: *ret_end = open + credit - debit, and
+ * text = "LABEL O + credits C - debits D = E" in cur's decimals. Returns
+ * 0, or -1 when it overflows int64 (*ret_end untouched). */
+int bankfile_balance(const char *label, int64_t open_minor, int64_t credit_minor,
+		     int64_t debit_minor, const struct currency *cur,
+		     int64_t *ret_end, char *text, size_t text_size);
+
 /* An empty bankfile (the caller's: bankfile_free()), NULL when out of
  * memory. */
 struct bankfile *bankfile_new(void);

@@ -806,8 +806,7 @@ static int check_balances(struct camt *c)
 	for (size_t i = 0; i < s->sum_count; i++) {
 		struct cur_sum *cs = &s->sums[i];
 		const char *code = cs->cur->code;
-		char o[MONEY_TEXT_MAX], cr[MONEY_TEXT_MAX], db[MONEY_TEXT_MAX],
-			want[MONEY_TEXT_MAX], got[MONEY_TEXT_MAX];
+		char text[160], got[MONEY_TEXT_MAX];
 		if (!cs->has_open && !cs->has_close && !stmt053)
 			continue;
 		if (!cs->has_open || !cs->has_close)
@@ -815,22 +814,17 @@ static int check_balances(struct camt *c)
 				    "OPBD (or PRCD) and CLBD", cs->has_open ? "closing (CLBD)"
 				    : "opening (OPBD/PRCD)", code);
 		int64_t end;
-		if (money_add(cs->open_minor, cs->credit_minor, &end) < 0 ||
-		    money_sub(end, cs->debit_minor, &end) < 0)
+		if (bankfile_balance("opening", cs->open_minor, cs->credit_minor,
+				     cs->debit_minor, cs->cur, &end, text,
+				     sizeof(text)) < 0)
 			return fail(c, "the balance overflows int64 minor units");
-		money_format(cs->open_minor, cs->cur, o, sizeof(o));
-		money_format(cs->credit_minor, cs->cur, cr, sizeof(cr));
-		money_format(cs->debit_minor, cs->cur, db, sizeof(db));
-		money_format(end, cs->cur, want, sizeof(want));
 		money_format(cs->close_minor, cs->cur, got, sizeof(got));
 		if (end != cs->close_minor)
-			return fail(c, "balance %s: opening %s + credits %s - debits %s = "
-				    "%s, but the closing balance (CLBD) is %s", code, o, cr,
-				    db, want, got);
+			return fail(c, "balance %s: %s, but the closing balance (CLBD) is "
+				    "%s", code, text, got);
 		if (bankfile_add_check(c->bf, s->id, "balance",
-				       "%s: opening %s + credits %s - debits %s = closing %s "
-				       "(%" PRId64 " booked entries)", code, o, cr, db, got,
-				       cs->entries) < 0)
+				       "%s: %s = closing (CLBD) (%" PRId64
+				       " booked entries)", code, text, cs->entries) < 0)
 			return fail(c, "out of memory");
 	}
 	if (stmt053 && s->sum_count == 0)

@@ -125,7 +125,7 @@ START_TEST(test_example)
 	ck_assert_str_eq(bankfile_check_at(bf, 1)->name, "balance");
 	ck_assert_str_eq(bankfile_check_at(bf, 1)->detail,
 			 "SYP: opening 1000.00 + credits 450.00 - debits 2.50 = "
-			 "closing 1447.50 (3 booked entries)");
+			 "1447.50 = closing (CLBD) (3 booked entries)");
 	ck_assert_str_eq(bankfile_check_at(bf, 2)->name, "txs_summary");
 	ck_assert_str_eq(bankfile_check_at(bf, 3)->name, "period");
 	ck_assert_int_eq(strlen(bankfile_sha256(bf)), 64);

@@ -97,8 +97,8 @@ static void check_example(const struct bankfile *bf)
 	ck_assert_int_eq(st->debit_minor, 1125);
 	ck_assert_uint_eq(bankfile_check_count(bf), 4);
 	ck_assert_str_eq(bankfile_check_at(bf, 0)->detail,
-			 "SYP: :60: 5000.00 + credits 65.50 - debits 11.25 = :62: "
-			 "5054.25 (4 entries)");
+			 "SYP: :60: 5000.00 + credits 65.50 - debits 11.25 = "
+			 "5054.25 = :62: (4 entries)");
 }
 
 START_TEST(test_example)
