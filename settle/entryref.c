@@ -69,6 +69,10 @@ void entryref_free(struct entryref *er)
 
 const char *entryref_biller(const struct entryref *er, const char *account)
 {
+	/* Only `statement show` without a config has no accounts (config_load
+	 * requires them): every statement is shown, with no biller. */
+	if (er->map->biller_account_count == 0)
+		return "";
 	for (size_t i = 0; i < er->map->biller_account_count; i++)
 		if (strcmp(er->map->biller_accounts[i].account, account) == 0)
 			return er->map->biller_accounts[i].biller;

@@ -24,7 +24,8 @@ int entryref_new(const struct config_bankfile *map, struct entryref **ret,
 void entryref_free(struct entryref *er);
 
 /* The biller whose statement account this is, or NULL when the bank's
- * biller_accounts does not name it. */
+ * biller_accounts does not name it; "" when the map has no
+ * biller_accounts at all (statement show without a config). */
 const char *entryref_biller(const struct entryref *er, const char *account);
 
 /* What was found in one line; the line's pointers point here. */
