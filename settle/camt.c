@@ -688,6 +688,7 @@ static int dtls_end(struct camt *c)
 	char want[MONEY_TEXT_MAX];
 	if (d->tx_count == 0 || (!d->nb.seen && !d->ttl.seen))
 		return 0;
+	money_format(d->tx_sum_minor, e->cur, want, sizeof(want));
 	if (d->nb.seen) {
 		int64_t nb;
 		if (parse_count(c, &d->nb, &nb) < 0)
@@ -702,7 +703,6 @@ static int dtls_end(struct camt *c)
 		if (parse_amount(c, &d->ttl, d->ttl.ccy[0] ? NULL : e->cur, &cur,
 				 &ttl) < 0)
 			return -1;
-		money_format(d->tx_sum_minor, e->cur, want, sizeof(want));
 		if (cur != e->cur || ttl != d->tx_sum_minor)
 			return fail(c, "Btch TtlAmt %s %s but entry %d's TxDtls add up "
 				    "to %s %s", d->ttl.text, cur->code, e->index, want,

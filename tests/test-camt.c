@@ -230,6 +230,20 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/* Regression: a Btch with NbOfTxs and no TtlAmt printed an unset total. */
+START_TEST(test_batch_count_only)
+{
+	char *text = change("<TtlAmt Ccy=\"SYP\">300.00</TtlAmt>", "");
+	struct bankfile *bf;
+	struct bankfile_error err;
+	ck_assert_msg(read_text(text, &bf, &err) == 0, "%s", err.reason);
+	ck_assert_str_eq(bankfile_check_at(bf, 0)->detail,
+			 "entry 2: 2 TxDtls, 300.00 SYP as its Btch says");
+	bankfile_free(bf);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_versions)
 {
 	/* .02 to .06 write Sts as text, not Sts/Cd. */
@@ -290,6 +304,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_example);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, test_batch_count_only);
 	tcase_add_test(tc, test_versions);
 	tcase_add_test(tc, test_camt054);
 	suite_add_tcase(s, tc);
