@@ -13,6 +13,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 [ "${SMOKE:-0}" = 1 ] && sizes=(200 2000)
 work=$(mktemp -d)
+mkdir "$work/padded"
 trap 'rm -rf "$work"' EXIT
 cat >"$work/t.ini" <<'INI'
 [biller water]
@@ -46,6 +47,12 @@ with open(d + "/bank-BNK3-2026-11-25.xml", "w") as f:
     for i in range(n):
         f.write('<Ntry><Amt Ccy="SYP">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-25</Dt></BookgDt><ValDt><Dt>2026-11-25</Dt></ValDt><AcctSvcrRef>R%d</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>%s</EndToEndId></Refs><RmtInf><Ustrd>WATER ACC-%d</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n' % (fmt(amt(i)), i, uid(i), i))
     f.write('</Stmt></BkToCstmrStmt></Document>\n')
+# The same entries, each padded with 2 KB the reader skips (SplmtryData):
+# a bigger file, the same lines kept.
+pad = "<SplmtryData><Envlp><x:Pad xmlns:x=\"urn:x\">" + "p" * 2048 + "</x:Pad></Envlp></SplmtryData>"
+with open(d + "/bank-BNK3-2026-11-25.xml") as src, open(d + "/padded/bank-BNK3-2026-11-25.xml", "w") as f:
+    for line in src:
+        f.write(line.replace("</NtryDtls></Ntry>", "</NtryDtls>" + pad + "</Ntry>"))
 with open(d + "/bank-BNK1-2026-11-25.csv", "w") as f:
     f.write("H,1,BNK1,2026-11-25,2026-11-26T01:00:00Z\n")
     for i in range(n):
@@ -71,5 +78,6 @@ for n in "${sizes[@]}"; do
   gen "$n"
   measure csv "$work/bank-BNK1-2026-11-25.csv"
   measure camt053 "$work/bank-BNK3-2026-11-25.xml" -c "$work/t.ini"
+  measure camt+pad "$work/padded/bank-BNK3-2026-11-25.xml" -c "$work/t.ini"
   measure mt940 "$work/bank-BNK4-2026-11-25.sta" -c "$work/t.ini"
 done
