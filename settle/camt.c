@@ -131,6 +131,7 @@ struct camt {
 	char ns[128];
 	const char *root_name, *stmt_name; /* "BkToCstmrStmt", "Stmt" or ... */
 	char path[512];
+	size_t path_len; /* strlen(path), kept: every element pushes */
 	size_t path_off[CAMT_DEPTH_MAX + 1];
 	int depth;
 	int skip_depth; /* > 0: inside SplmtryData, skipped */
@@ -1001,17 +1002,19 @@ static int push(struct camt *c, const char *name, int index)
 {
 	if (c->depth == CAMT_DEPTH_MAX)
 		return fail(c, "elements nested deeper than %d", CAMT_DEPTH_MAX);
-	size_t len = strlen(c->path);
-	char seg[96];
-	if (index > 0)
-		snprintf(seg, sizeof(seg), "/%s[%d]", name, index);
-	else
-		snprintf(seg, sizeof(seg), "/%s", name);
-	if (len + strlen(seg) >= sizeof(c->path))
+	size_t len = c->depth > 0 ? c->path_len : 0, n = strlen(name);
+	char num[16] = "";
+	if (index > 0) /* rare (containers): snprintf is fine here */
+		snprintf(num, sizeof(num), "[%d]", index);
+	size_t k = strlen(num);
+	if (len + 1 + n + k >= sizeof(c->path))
 		return fail(c, "element path longer than %zu bytes", sizeof(c->path));
 	c->depth++;
 	c->path_off[c->depth] = len;
-	memcpy(c->path + len, seg, strlen(seg) + 1);
+	c->path[len] = '/';
+	memcpy(c->path + len + 1, name, n);
+	memcpy(c->path + len + 1 + n, num, k + 1);
+	c->path_len = len + 1 + n + k;
 	return 0;
 }
 
@@ -1134,6 +1137,7 @@ static int on_end(struct camt *c)
 	if (rc < 0)
 		return -1;
 	c->path[c->path_off[depth]] = '\0';
+	c->path_len = c->path_off[depth];
 	c->depth--;
 	return 0;
 }
