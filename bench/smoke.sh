@@ -40,6 +40,7 @@ smoke intake-overload.sh "$SRC/bench/intake-overload.sh" "$BUILD"
 smoke inquiry-bench.sh "$SRC/bench/inquiry-bench.sh" "$BUILD"
 smoke e2e-bench.sh "$SRC/bench/e2e-bench.sh" "$BUILD"
 smoke journal-readers.sh "$SRC/bench/journal-readers.sh" "$BUILD"
+smoke statement-rss.sh env TASDID="$BUILD/cli/tasdid" "$SRC/bench/statement-rss.sh"
 
 # Every script and program in bench/ must have been run above.
 for f in "$SRC"/bench/*.sh "$SRC"/bench/*.c; do # (*.py, *.lua: helpers of these)
