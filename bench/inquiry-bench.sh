@@ -13,9 +13,13 @@
 # then only the rows appended since (inquiry/unfolded.c): the bench prints
 # that first lookup's time and warms every worker with a 1 s wrk run
 # before measuring (the warm-up is not counted).
+# SMOKE=1: 2,000 invoices, 100 journal rows, one 1 s run — seconds, to
+# show the script still works (bench/smoke.sh; not a measurement).
 set -euo pipefail
 BUILD=$(cd "${1:?usage: inquiry-bench.sh BUILD_DIR [RUNS] [SECONDS]}" && pwd)
-RUNS=${2:-3}; SECS=${3:-5}; UNFOLDED=${UNFOLDED:-0}
+RUNS=${2:-3}; SECS=${3:-5}; UNFOLDED=${UNFOLDED:-0}; INVOICES=2000000
+if [ -n "${SMOKE:-}" ]; then RUNS=1; SECS=1; UNFOLDED=100; INVOICES=2000; fi
+export ACCOUNTS=$((INVOICES / 2)) # bench/inquiry.lua draws from these
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 TASDID=$BUILD/cli/tasdid
 for t in wrk sqlite3 curl python3; do command -v $t >/dev/null || { echo "$t missing" >&2; exit 1; }; done
@@ -29,7 +33,7 @@ MIGRATIONS=("$SRC"/schemas/ledger/[0-9][0-9][0-9]-*.sql)
 { cat "${MIGRATIONS[@]}"
   echo "PRAGMA application_id = 1414743116; PRAGMA user_version = ${#MIGRATIONS[@]}; PRAGMA journal_mode = WAL;"
   echo "INSERT INTO ledger_meta VALUES ('biller_id','water'),('currency','SYP'),('created_at_ms','1');"
-  echo "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1999999)
+  echo "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $((INVOICES - 1)))
         INSERT INTO invoices (invoice_no, account, period, due_on, amount_due_minor,
                               amount_paid_minor, currency, imported_at_ms)
         SELECT printf('W-%08d', i), printf('ACC-%07d', i / 2), '2026-10',
@@ -44,7 +48,7 @@ MIGRATIONS=("$SRC"/schemas/ledger/[0-9][0-9][0-9]-*.sql)
                 'ACC-0000000', 1000000000, 'SYP', 'x', 1, 1, 1, 'teller', 't', 0, 0);"
   echo "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $UNFOLDED)
         INSERT INTO allocations (intent_id, invoice_no, amount_minor)
-        SELECT '01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe', printf('W-%08d', (i * 7919) % 2000000), 1
+        SELECT '01a2114c-1eb8-8f5a-84d2-c63a9eae9cbe', printf('W-%08d', (i * 7919) % $INVOICES), 1
         FROM n WHERE $UNFOLDED > 0;"
 } | sqlite3 "$DIR/water.db" >/dev/null
 echo "ledger: $(sqlite3 "$DIR/water.db" 'SELECT count(*) FROM invoices') invoices, $(sqlite3 "$DIR/water.db" 'SELECT count(*) FROM allocations WHERE seq > (SELECT folded_seq FROM allocations_fold) AND invoice_updated = 0') unfolded, $(du -h "$DIR/water.db" | cut -f1), made in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"

@@ -8,10 +8,13 @@
 #   (d) overload: 320 connections (5x), every request answered 202 or 503,
 #       and no 202 without the intent in Kafka (accepted <= messages in Kafka)
 # Run by hand on an otherwise idle machine; not part of the test suite.
+# SMOKE=1: 1 s runs and 2,000 kcat messages — seconds, to show the script
+# still works (bench/smoke.sh; not a measurement).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
-SECS=${2:-10}
+SECS=${2:-10}; N=300000
+if [ -n "${SMOKE:-}" ]; then SECS=1; N=2000; fi
 TASDID=$BUILD/cli/tasdid
 for t in wrk kcat curl python3; do
   command -v $t >/dev/null || { echo "needs $t (apt-get install $t)" >&2; exit 1; }
@@ -77,7 +80,6 @@ read -r b_rps b_p50 b_p99 b_non2xx _ <<<"$(BATCH=1000 run_wrk batch "$P1" 8 inta
 echo "batch (1000 per request), 8 conns: $((${b_rps%.*} * 1000)) intents/s (${b_rps} req/s) p50 ${b_p50} ms p99 ${b_p99} ms non-2xx ${b_non2xx}"
 
 # kcat -P baseline: the same message bytes, same producer guarantees.
-N=300000
 python3 - "$N" >"$S/msgs" <<'PY'
 import sys
 n = int(sys.argv[1])
@@ -102,3 +104,4 @@ in_kafka=$(( $(topic_total) - before_topic ))
 echo "overload, 320 conns:               ${o_rps}/s p50 ${o_p50} ms p99 ${o_p99} ms 503s ${o_non2xx} socket errors ${o_err}"
 echo "  202s ${acc}, new messages in Kafka ${in_kafka}: $([ "$in_kafka" -ge "$acc" ] && echo 'no false 202' || echo 'FALSE 202s!')"
 curl -s "http://127.0.0.1:$P1/metrics" | grep -E 'shed_total\{|queue_depth|inflight ' | grep -v -e ' 0$' -e '^#' || true
+[ "$in_kafka" -ge "$acc" ] && [ "$acc" -gt 0 ] # a false 202, or none at all, fails the run

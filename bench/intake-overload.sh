@@ -12,13 +12,15 @@
 # The intake runs with its defaults ([intake] inflight_max 50,000, 1 s
 # answer deadline); INTAKE_LINES adds [intake] lines, e.g.
 #   INTAKE_LINES="inflight_max = 2000" bench/intake-overload.sh build
-# Run by hand; not part of the test suite.
+# Run by hand; not part of the test suite. SMOKE=1: 1 s runs, factor 2,
+# 50 connections — seconds, to show the script still works (bench/smoke.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
 SECS=${2:-5}
 FACTOR=${3:-5}
 CONNS=${4:-1000}
+if [ -n "${SMOKE:-}" ]; then SECS=1; FACTOR=2; CONNS=50; fi
 TASDID=$(cd "$BUILD" && pwd)/cli/tasdid
 for t in kcat curl python3; do
   command -v $t >/dev/null || { echo "needs $t (apt-get install $t)" >&2; exit 1; }
@@ -84,3 +86,6 @@ echo "  answers: 202 ${r202}, 503 ${r503}, 4xx ${r4xx}, other ${roth}, connectio
 echo "  latency p50 ${p50} ms p99 ${p99} ms max ${pmax} ms"
 echo "  202s: client ${r202}, intake metric ${acc}; new messages in Kafka ${in_kafka}: $([ "$in_kafka" -ge "$acc" ] && [ "$in_kafka" -ge "$r202" ] && echo 'no false 202' || echo 'FALSE 202s!')"
 curl -s "http://127.0.0.1:$P/metrics" | grep -E 'shed_total\{' | grep -v ' 0$' || true
+# A false 202, an unanswered request or no 202 at all fails the run.
+[ "$in_kafka" -ge "$acc" ] && [ "$in_kafka" -ge "$r202" ] && [ "$r202" -gt 0 ] &&
+  [ $((sent - r202 - r503 - r4xx - roth)) -eq 0 ]

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -364,6 +365,18 @@ static enum MHD_Result answer_bill(struct inquiry *iq, struct MHD_Connection *c,
 	return status < 0 ? MHD_NO : send_body(c, status, body);
 }
 
+/* MHD_get_connection_values() iterator: counts Authorization headers in
+ * *cls, stopping at the second. Header names are case-blind. */
+static enum MHD_Result count_authorization(void *cls, enum MHD_ValueKind kind,
+					   const char *key, const char *value)
+{
+	(void)kind, (void)value;
+	int *seen = cls;
+	if (strcasecmp(key, "Authorization") != 0)
+		return MHD_YES;
+	return ++*seen > 1 ? MHD_NO : MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
@@ -377,6 +390,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return send_body(c, 405, error_body("$", "only GET"));
 	if (strcmp(url, "/healthz") == 0)
 		return send_body(c, 200, strdup("{\"status\":\"alive\"}"));
+	/* Two Authorization headers: which terminal is asking? A proxy may
+	 * read the other one, so refuse, as the intake does (reqhead). */
+	int authorizations = 0;
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_authorization,
+				  &authorizations);
+	if (authorizations > 1)
+		return send_body(c, 400, error_body("$", "the Authorization "
+				 "header is given more than once"));
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	if (auth_bearer(iq->auth, h) == NULL)
 		return send_body(c, 401, error_body("$", "a terminal's bearer token "

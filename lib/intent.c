@@ -636,9 +636,9 @@ int intent_scan(const char *text, size_t len, size_t *pos,
 	return decode_members(&m, origin, ret, err);
 }
 
-/* Translate a jansson parse error. A duplicate key is named when jansson's
- * "near" token is a plain field name. */
-static int fail_parse(const json_error_t *jerr, struct intent_error *err)
+/* A duplicate key is named when jansson's "near" token is a plain field
+ * name (lower-case letters and '_': every key tasdid reads). */
+int intent_parse_error(const json_error_t *jerr, struct intent_error *err)
 {
 	switch (json_error_code(jerr)) {
 	case json_error_duplicate_key: {
@@ -693,7 +693,7 @@ int intent_decode(const char *json, size_t len, enum intent_origin origin,
 	json_error_t jerr;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
-		return fail_parse(&jerr, err);
+		return intent_parse_error(&jerr, err);
 	int rc = intent_decode_object(root, origin, ret, err);
 	json_decref(root);
 	return rc;

@@ -102,6 +102,14 @@ int intent_decode(const char *json, size_t len, enum intent_origin origin,
 int intent_decode_object(const json_t *obj, enum intent_origin origin,
 			 struct intent *ret, struct intent_error *err);
 
+/* Translate jansson's parse error *jerr (json_loadb() returned NULL) into
+ * *err, the way intent_decode() words it: a member given twice is named in
+ * field when its key is a plain name (else "$", with jansson's text), bad
+ * UTF-8 and \u0000 get their own reasons, the rest is "not valid JSON".
+ * For every JSON body tasdid reads with JSON_REJECT_DUPLICATES (the batch
+ * envelope), so one ambiguity is refused in one wording. Returns -1. */
+int intent_parse_error(const json_error_t *jerr, struct intent_error *err);
+
 /* intent_scan()'s answer when the text is not in its fast subset. */
 #define INTENT_SCAN_DECLINED (-2)
 

@@ -714,9 +714,16 @@ static int batch_envelope(struct intake *ik, struct ireq *r, json_t *root,
 	char reason[200];
 	json_t *arr = root ? json_object_get(root, "intents") : NULL;
 	if (root == NULL) {
-		snprintf(reason, sizeof(reason), "not valid JSON: %s (at byte %d)",
-			 jerr->text, jerr->position);
-		*ret = send_error(ik, r->conn, 400, "$", reason);
+		/* Answered as a single intent is: a member given twice (in an
+		 * item or the envelope) is named, with 422, and refuses the
+		 * whole body; other parse errors are 400 "$". */
+		struct intent_error ie;
+		intent_parse_error(jerr, &ie);
+		bool named = strcmp(ie.field, "$") != 0;
+		*ret = send_error(ik, r->conn, named ? 422 : 400, ie.field,
+				  ie.reason);
+		count_reject(ik, named ? 422 : 400, 1);
+		return -1;
 	} else if (!json_is_object(root) || json_object_size(root) != 1 ||
 		   !json_is_array(arr)) {
 		*ret = send_error(ik, r->conn, 400, "$",

@@ -23,7 +23,15 @@ static int parse_line(const struct config *cfg, const char *line, size_t len,
 		      const char *name, long line_no, struct deadletter *d,
 		      char *errstr, size_t errstr_size)
 {
-	json_t *o = json_loadb(line, len, 0, NULL);
+	/* A member given twice (two "account"s) would let this report and
+	 * another reader of the same line disagree on who is protected. */
+	json_error_t jerr;
+	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL && json_error_code(&jerr) == json_error_duplicate_key) {
+		errstr_set(errstr, errstr_size, "%s:%ld: a member is given "
+			   "twice (%s)", name, line_no, jerr.text);
+		return -1;
+	}
 	json_t *src = json_is_object(json_object_get(o, "intent"))
 			      ? json_object_get(o, "intent") : o;
 	const char *biller = json_string_value(json_object_get(src, "biller"));

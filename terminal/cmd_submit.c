@@ -85,7 +85,8 @@ static void check_rows(struct submit *s)
 static int apply_answer(struct submit *s, const struct httpc_response *a,
 			const size_t *idx, size_t n)
 {
-	json_t *root = json_loadb(a->body, a->body_len, 0, NULL);
+	json_t *root = json_loadb(a->body, a->body_len,
+				  JSON_REJECT_DUPLICATES, NULL);
 	json_t *arr = json_object_get(root, "results");
 	int rc = -1;
 	if (!json_is_array(arr) || json_array_size(arr) != n)

@@ -51,6 +51,8 @@ static const struct {
 	 "dl.jsonl:1: not a JSON object with a configured \"biller\" and an \"account\""},
 	{"{\"biller\":\"water\",\"account\":\"A\\u0000B\"}\n",
 	 "dl.jsonl:1: not a JSON object with a configured \"biller\" and an \"account\""},
+	{"{\"biller\":\"water\",\"account\":\"A\",\"account\":\"B\"}\n",
+	 "dl.jsonl:1: a member is given twice (duplicate object key near '\"account\"')"},
 	{"{\"biller\":\"water\",\"account\":\"\"}\n",
 	 "dl.jsonl:1: \"account\" must be 1 to 32 bytes"},
 	/* Found by fuzz-deadletter: 33 bytes were cut to 32 by the grace

@@ -67,6 +67,12 @@ get /v1/bills/water/ACC-PART wrong-token; assert_eq "wrong token" 401 "$CODE"
 get /v1/bills/gas/x wrong-token; assert_eq "no biller list without a token" 401 "$CODE"
 CODE=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Basic dG9rLWJuazEtdDE=' "$URL/v1/bills/water/ACC-PART")
 assert_eq "basic auth" 401 "$CODE"
+# Two Authorization headers, the valid one first or last: refused either way.
+for order in "tok-bnk1-t1 wrong-token" "wrong-token tok-bnk1-t1"; do
+  set -- $order
+  CODE=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" -H "authorization: Bearer $2" "$URL/v1/bills/water/ACC-PART")
+  assert_eq "two Authorization headers ($order)" 400 "$CODE"
+done
 get /healthz; assert_eq "healthz open" 200 "$CODE"
 
 # --- WAL: a writer's open transaction does not block the inquiry, which
