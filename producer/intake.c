@@ -1038,12 +1038,13 @@ static void *health_main(void *arg)
 	return NULL;
 }
 
-/* The producer's configuration: our defaults, then the operator's
- * properties, then what the answer semantics require (not overridable). */
-static rd_kafka_conf_t *producer_conf(const struct kafka_props *user,
-				      const struct intake_opts *o,
-				      char *errstr, size_t errstr_size)
+/* The producer: our defaults, then the operator's properties, then what
+ * the answer semantics require (not overridable). */
+static rd_kafka_t *producer_new(const struct kafka_props *user,
+				struct intake *ik, char *errstr,
+				size_t errstr_size)
 {
+	const struct intake_opts *o = &ik->o;
 	char timeout[24], queue_msgs[24];
 	snprintf(timeout, sizeof(timeout), "%lld", (long long)o->answer_timeout_ms);
 	/* Room for every admitted intent plus the events forwarder's chunk;
@@ -1089,43 +1090,27 @@ static rd_kafka_conf_t *producer_conf(const struct kafka_props *user,
 		{"message.timeout.ms", timeout},
 		{"request.timeout.ms", timeout},
 	};
-	struct kafka_props *p = calloc(1, sizeof(*p));
-	rd_kafka_conf_t *conf = NULL;
-	if (p == NULL) {
-		snprintf(errstr, errstr_size, "out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		if (kafka_props_set(p, defaults[i].key, defaults[i].value, errstr,
-				    errstr_size) < 0)
-			goto out;
-	if (kafka_props_append(p, user, errstr, errstr_size) < 0)
-		goto out;
-	for (size_t i = 0; i < sizeof(forced) / sizeof(forced[0]); i++)
-		if (kafka_props_set(p, forced[i].key, forced[i].value, errstr,
-				    errstr_size) < 0)
-			goto out;
-	conf = kafka_conf_new(p, errstr, errstr_size);
-out:
-	kafka_props_clear(p);
-	free(p);
-	return conf;
+	const struct kafka_client_spec spec = {
+		.type = RD_KAFKA_PRODUCER,
+		.name = "producer",
+		.defaults = defaults,
+		.defaults_count = sizeof(defaults) / sizeof(defaults[0]),
+		.user = user,
+		.forced = forced,
+		.forced_count = sizeof(forced) / sizeof(forced[0]),
+		.opaque = ik,
+		.dr_msg_cb = on_delivery,
+		.error_cb = on_error,
+	};
+	return kafka_client_new(&spec, errstr, errstr_size);
 }
 
 static int start_kafka(struct intake *ik, const struct kafka_props *props,
 		       char *errstr, size_t errstr_size)
 {
-	rd_kafka_conf_t *conf = producer_conf(props, &ik->o, errstr, errstr_size);
-	if (conf == NULL)
+	ik->rk = producer_new(props, ik, errstr, errstr_size);
+	if (ik->rk == NULL)
 		return -1;
-	rd_kafka_conf_set_opaque(conf, ik);
-	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-	rd_kafka_conf_set_error_cb(conf, on_error);
-	ik->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
-	if (ik->rk == NULL) {
-		rd_kafka_conf_destroy(conf);
-		return -1;
-	}
 	size_t nb = config_biller_count(ik->cfg);
 	ik->rkts = calloc(nb > 0 ? nb : 1, sizeof(*ik->rkts));
 	if (ik->rkts == NULL)
