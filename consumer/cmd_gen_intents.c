@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "intopt.h"
 #include "config.h"
 #include "gen.h"
 #include "intent.h"
@@ -191,12 +192,9 @@ static int parse_opts(int argc, char **argv, struct gen_opts *o)
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		char *end;
-		long long v = 0;
+		int64_t v = 0;
 		if (strchr("nasdp", c) != NULL) {
-			v = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 0 ||
-			    v > GEN_COUNT_MAX ||
+			if (intopt_parse(optarg, 0, GEN_COUNT_MAX, &v) < 0 ||
 			    (strchr("dp", c) && v > 1000) ||
 			    (c == 'a' && v == 0)) {
 				fprintf(stderr, "tasdid gen-intents: bad "

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "intopt.h"
 #include "config.h"
 #include "intake.h"
 #include "kafka.h"
@@ -68,15 +69,13 @@ static int parse_cli(int argc, char **argv, struct intake_cli *o)
 		}
 		if (k == 1)
 			continue;
-		char *end;
-		long v;
+		int64_t v;
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case 'L': o->listen = optarg; break;
 		case 'N': o->no_produce = 1; break;
 		case 'p':
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 65535) {
+			if (intopt_parse(optarg, 1, 65535, &v) < 0) {
 				fprintf(stderr, "tasdid intake: bad port '%s'\n", optarg);
 				return 2;
 			}

@@ -1045,7 +1045,7 @@ static int parse_demo_opts(int argc, char **argv, struct demo_opts *o)
 			lo = 5000;
 			hi = 600000;
 		}
-		if (sim_parse_int(optarg, lo, c == 's' ? INT64_MAX : hi, &v) < 0) {
+		if (intopt_parse(optarg, lo, c == 's' ? INT64_MAX : hi, &v) < 0) {
 			fprintf(stderr, "tasdid demo: --%s must be a whole number %" PRId64
 				"-%" PRId64 "\n", sim_option_name(longopts, c), lo, hi);
 			return 2;

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "forward.h"
 #include "httpc.h"
+#include "intopt.h"
 #include "timeutil.h"
 
 #define SUBMIT_ATTEMPTS_MAX 20
@@ -245,8 +246,16 @@ static int parse_args(int argc, char **argv, struct submit *s)
 		case 'T': s->terminal = optarg; break;
 		case 't': s->token_file = optarg; break;
 		case 'u': s->url = optarg; break;
-		case 'a': s->attempts = strtoll(optarg, NULL, 10); break;
-		case 'm': s->timeout_ms = strtoll(optarg, NULL, 10); break;
+		/* Out of range or not a number: 0, refused below. */
+		case 'a':
+			if (intopt_parse(optarg, 1, SUBMIT_ATTEMPTS_MAX,
+					 &s->attempts) < 0)
+				s->attempts = 0;
+			break;
+		case 'm':
+			if (intopt_parse(optarg, 100, 600000, &s->timeout_ms) < 0)
+				s->timeout_ms = 0;
+			break;
 		case 'r': s->rejects = optarg; break;
 		case 'h': submit_usage(stdout); return 0;
 		default: submit_usage(stderr); return 2;
