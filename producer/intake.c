@@ -22,6 +22,7 @@
 
 #include "auth.h"
 #include "batchscan.h"
+#include "errstr.h"
 #include "events.h"
 #include "log.h"
 #include "metrics.h"
@@ -1113,20 +1114,27 @@ static int start_kafka(struct intake *ik, const struct kafka_props *props,
 		return -1;
 	size_t nb = config_biller_count(ik->cfg);
 	ik->rkts = calloc(nb > 0 ? nb : 1, sizeof(*ik->rkts));
-	if (ik->rkts == NULL)
+	if (ik->rkts == NULL) {
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
+	}
 	for (size_t i = 0; i < nb; i++) {
 		ik->rkts[i] = rd_kafka_topic_new(ik->rk,
 			config_biller_at(ik->cfg, i)->topic, NULL);
 		if (ik->rkts[i] == NULL) {
-			snprintf(errstr, errstr_size, "topic %s: %s",
+			errstr_set(errstr, errstr_size, "topic %s: %s",
 				 config_biller_at(ik->cfg, i)->topic,
 				 rd_kafka_err2str(rd_kafka_last_error()));
 			return -1;
 		}
 	}
 	ik->events_rkt = rd_kafka_topic_new(ik->rk, ik->o.events_topic, NULL);
-	return ik->events_rkt != NULL ? 0 : -1;
+	if (ik->events_rkt == NULL) {
+		errstr_set(errstr, errstr_size, "topic %s: %s", ik->o.events_topic,
+			   rd_kafka_err2str(rd_kafka_last_error()));
+		return -1;
+	}
+	return 0;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -1145,7 +1153,7 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)ik->o.port);
 	if (inet_pton(AF_INET, ik->o.listen_addr, &sa.sin_addr) != 1) {
-		snprintf(errstr, errstr_size, "--listen %s: not an IPv4 address",
+		errstr_set(errstr, errstr_size, "--listen %s: not an IPv4 address",
 			 ik->o.listen_addr);
 		return -1;
 	}
@@ -1185,7 +1193,7 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		MHD_OPTION_END);
 	if (ik->mhd == NULL) {
-		snprintf(errstr, errstr_size, "cannot listen on %s:%d",
+		errstr_set(errstr, errstr_size, "cannot listen on %s:%d",
 			 ik->o.listen_addr, ik->o.port);
 		return -1;
 	}
@@ -1198,7 +1206,7 @@ int intake_start(const struct config *cfg, const struct kafka_props *props,
 {
 	struct intake *ik = calloc(1, sizeof(*ik));
 	if (ik == NULL) {
-		snprintf(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	ik->cfg = cfg;

@@ -16,6 +16,7 @@
 #include "httpc.h"
 #include "intopt.h"
 #include "timeutil.h"
+#include "errstr.h"
 
 #define SUBMIT_ATTEMPTS_MAX 20
 
@@ -290,7 +291,7 @@ static int prepare(struct submit *s, char *url_buf, size_t url_size,
 	FILE *f = fopen(s->token_file, "r");
 	if (f == NULL || fgets(s->token, sizeof(s->token), f) == NULL ||
 	    (s->token[strcspn(s->token, "\r\n")] = '\0', s->token[0] == '\0')) {
-		snprintf(err, err_size, "%s: no token", s->token_file);
+		errstr_set(err, err_size, "%s: no token", s->token_file);
 		if (f)
 			fclose(f);
 		return -1;
