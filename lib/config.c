@@ -51,8 +51,6 @@ static const struct known_key {
 	{"topics", "partitions"},
 	{"topics", "dead_letter"},
 	{"topics", "events"},
-	{"broker", "port"},
-	{"broker", "brokers"},
 
 	/* [intake]: producer/ */
 	{"intake", "listen"},

@@ -33,8 +33,10 @@ static void intake_usage(FILE *out)
 		"      --listen ADDR   IPv4 address to listen on (default [intake]\n"
 		"                      listen, else 127.0.0.1)\n"
 		"      --port PORT     TCP port (default [intake] port, else 8080)\n"
-		"      --no-produce    BENCHMARK ONLY: answer 202 without Kafka\n"
-		"                      (measures the HTTP path alone; never in service)\n"
+		"      --testing-only-no-produce\n"
+		"                      TESTING/BENCHMARKS ONLY: answer 202 WITHOUT\n"
+		"                      Kafka (the HTTP path alone; never in service:\n"
+		"                      its 202s are not durable)\n"
 		"\n"
 		"SIGTERM/SIGINT: stop accepting, answer every request in flight,\n"
 		"flush, exit 0. Exit 1 after a fatal producer error.\n");
@@ -54,7 +56,7 @@ static int parse_cli(int argc, char **argv, struct intake_cli *o)
 		{"config", required_argument, NULL, 'c'},
 		{"listen", required_argument, NULL, 'L'},
 		{"port", required_argument, NULL, 'p'},
-		{"no-produce", no_argument, NULL, 'N'},
+		{"testing-only-no-produce", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -204,7 +206,8 @@ int cmd_intake(int argc, char **argv)
 		goto out;
 	}
 	if (o.no_produce)
-		log_warn("--no-produce: answering 202 WITHOUT Kafka (benchmark only)");
+		log_warn("--testing-only-no-produce: answering 202 WITHOUT Kafka "
+			 "(benchmarks only)");
 	log_info("listening on http://%s:%d (answer deadline %lld ms, "
 		 "in-flight limit %lld)", o.listen_addr, o.port,
 		 (long long)o.answer_timeout_ms, (long long)o.inflight_max);

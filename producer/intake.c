@@ -359,7 +359,7 @@ static int produce_item(struct intake *ik, struct item *it)
 static enum MHD_Result produce_and_wait(struct intake *ik, struct ireq *r,
 					size_t todo)
 {
-	if (ik->rk == NULL || todo == 0) { /* --no-produce, or nothing valid */
+	if (ik->rk == NULL || todo == 0) { /* --testing-only-no-produce, or nothing valid */
 		for (size_t i = 0; i < r->n; i++)
 			if (r->items[i].status == 0 && r->items[i].dup_of < 0)
 				r->items[i].status = 202;

@@ -39,6 +39,9 @@ static void terminal_usage(FILE *out)
 		"         Acknowledged entries older than --keep-days (30) are purged.\n"
 		"status   counts and ages per state; entries not yet acknowledged\n"
 		"         (--all: every entry).\n"
+		"\n"
+		"TESTING ONLY: forward --testing-only-kill-after-answers N exits at\n"
+		"once (no acknowledgement written) after N answers, as a crash would.\n"
 		"receipt  prints the customer's receipt with its verification code.\n");
 }
 
@@ -72,7 +75,7 @@ static int parse_args(int argc, char **argv, struct targs *a)
 		{"backoff-max-ms", required_argument, NULL, 4},
 		{"keep-days", required_argument, NULL, 5},
 		{"poll-ms", required_argument, NULL, 6},
-		{"test-kill-after-answers", required_argument, NULL, 7},
+		{"testing-only-kill-after-answers", required_argument, NULL, 7},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
