@@ -87,11 +87,6 @@ int broker_set_up(struct broker *b)
 	return 0;
 }
 
-rd_kafka_mock_cluster_t *broker_mock(struct broker *b)
-{
-	return b->mcluster;
-}
-
 void broker_stop(struct broker *b)
 {
 	if (b == NULL)
