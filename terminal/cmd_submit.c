@@ -12,6 +12,7 @@
 #include "batchfile.h"
 #include "commands.h"
 #include "config.h"
+#include "csvout.h"
 #include "forward.h"
 #include "httpc.h"
 #include "intopt.h"
@@ -180,16 +181,8 @@ static void send_rows(struct submit *s)
 			refuse(&s->res[i], 503, "$", "not delivered, send the file again");
 }
 
-static void csv_field(FILE *f, const char *v, const char *sep)
-{
-	fputc('"', f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		fputc(*v, f);
-	}
-	fprintf(f, "\"%s", sep);
-}
+static const char *const rejects_header[] = {"line", "idempotency_key",
+					     "field", "reason"};
 
 /* Print every row's outcome; write the rejects file. Returns rejects. */
 static size_t report(struct submit *s)
@@ -207,12 +200,16 @@ static size_t report(struct submit *s)
 		}
 		printf("%lld rejected %s: %s\n", (long long)row->line, r->field, r->reason);
 		if (rejected++ == 0 && (f = fopen(path, "w")) != NULL)
-			fputs("line,idempotency_key,field,reason\r\n", f);
+			csvout_header(f, rejects_header, 4);
 		if (f != NULL) {
-			fprintf(f, "%lld,", (long long)row->line);
-			csv_field(f, row->field[0], ",");
-			csv_field(f, r->field, ",");
-			csv_field(f, r->reason, "\r\n");
+			/* The report writers' cells: a key, field or reason
+			 * that starts like a formula is neutralised. */
+			char line[24];
+			snprintf(line, sizeof(line), "%lld", (long long)row->line);
+			csvout_plain(f, line, false);
+			csvout_text(f, row->field[0], false);
+			csvout_text(f, r->field, false);
+			csvout_text(f, r->reason, true);
 		}
 	}
 	if (f != NULL && fclose(f) != 0)
