@@ -243,14 +243,7 @@ int64_t alloc_unfolded_count(const struct alloc *a)
 static int run(struct alloc *a, sqlite3_stmt *st, char *errstr,
 	       size_t errstr_size)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		errstr_set(errstr, errstr_size, "alloc: %s: %s", sqlite3_sql(st),
-			sqlite3_errmsg(a->db));
-		return -1;
-	}
-	return 0;
+	return sql_step_done(a->db, st, "alloc", errstr, errstr_size);
 }
 
 /* A fold finds at most the bound plus one batch's allocations, each to

@@ -162,14 +162,7 @@ void poster_close(struct poster *p)
 static int run(struct poster *p, sqlite3_stmt *st, char *errstr,
 	       size_t errstr_size)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		errstr_set(errstr, errstr_size, "%s: %s", sqlite3_sql(st),
-			sqlite3_errmsg(p->db));
-		return -1;
-	}
-	return 0;
+	return sql_step_done(p->db, st, NULL, errstr, errstr_size);
 }
 
 int poster_next_offset(struct poster *p, const char *topic,

@@ -26,6 +26,22 @@ void sql_rollback(sqlite3 *db)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int sql_step_done(sqlite3 *db, sqlite3_stmt *st, const char *what,
+		  char *errstr, size_t errstr_size)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (what != NULL)
+		errstr_set(errstr, errstr_size, "%s: %s: %s", what,
+			   sqlite3_sql(st), sqlite3_errmsg(db));
+	else
+		errstr_set(errstr, errstr_size, "%s: %s", sqlite3_sql(st),
+			   sqlite3_errmsg(db));
+	return -1;
+}
+
 int sql_query_int64(sqlite3 *db, const char *sql, int64_t *ret,
 		    char *errstr, size_t errstr_size)
 {

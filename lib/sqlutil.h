@@ -21,6 +21,12 @@ int sql_exec(sqlite3 *db, const char *sql, const char *what, char *errstr,
  * and keeps the caller's message. */
 void sql_rollback(sqlite3 *db);
 
+/* Step a statement that returns no rows (an insert, an update) to
+ * completion and reset it for the next use. Returns 0, or -1 with
+ * "WHAT: SQL: reason" in errstr ("SQL: reason" when what is NULL). */
+int sql_step_done(sqlite3 *db, sqlite3_stmt *st, const char *what,
+		  char *errstr, size_t errstr_size);
+
 /* Prepare, step and finalize a query that returns one row of one integer.
  * Returns 0 with *ret set, or -1 with "SQL: reason" in errstr. */
 int sql_query_int64(sqlite3 *db, const char *sql, int64_t *ret,

@@ -35,6 +35,18 @@ START_TEST(test_exec_and_query)
 	ck_assert_int_eq(sql_query_int64(db, "SELECT x FROM t WHERE x > 99",
 					 &n, err, sizeof(err)), -1);
 	ck_assert_int_eq(n, 42);
+	sqlite3_stmt *ins = NULL;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?1)", -1,
+					    &ins, NULL), SQLITE_OK);
+	ck_assert_int_eq(sql_step_done(db, ins, "w", err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "w: INSERT INTO t VALUES (?1): NOT NULL "
+			      "constraint failed: t.x");
+	ck_assert_int_eq(sql_step_done(db, ins, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "INSERT INTO t VALUES (?1): NOT NULL constraint "
+			      "failed: t.x");
+	sqlite3_bind_int(ins, 1, 1);
+	ck_assert_int_eq(sql_step_done(db, ins, "w", err, sizeof(err)), 0);
+	sqlite3_finalize(ins);
 	ck_assert_int_eq(sql_query_int64(db, "SELECT nope FROM t", &n, err,
 					 sizeof(err)), -1);
 	ck_assert_str_eq(err, "SELECT nope FROM t: no such column: nope");
