@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # intake-ab.sh ROUNDS SECONDS "ARGS_A" "ARGS_B" [BUILD_A] [BUILD_B]: two
 # intakes (A and B, each its own build and extra arguments, e.g.
-# "-X linger.ms=0.5") and the bare --no-produce server on ONE embedded
+# "-X linger.ms=0.5") and the bare --testing-only-no-produce server on ONE embedded
 # broker; per round, wrk -t2 -c64 single-intent POSTs against bare, A, B
 # in turn. Prints throughput, p99 and the intake's CPU (utime+stime) per
 # request for each: on a shared, noisy machine, rounds seconds apart and
@@ -21,7 +21,7 @@ for _ in $(seq 100); do [ -s "$S/bs" ] && break; sleep 0.1; done
 BS=$(cat "$S/bs")
 $BA/cli/tasdid intake -c "$S/tasdid.ini" -b "$BS" $A 2>"$S/a.err" & PIDS+=($!); PA=$!
 $BB/cli/tasdid intake -c "$S/tasdid.ini" -b "$BS" --port $P2 $B 2>"$S/b.err" & PIDS+=($!); PB=$!
-$BA/cli/tasdid intake -c "$S/tasdid.ini" --port $P3 --no-produce 2>"$S/bare.err" & PIDS+=($!); PC=$!
+$BA/cli/tasdid intake -c "$S/tasdid.ini" --port $P3 --testing-only-no-produce 2>"$S/bare.err" & PIDS+=($!); PC=$!
 for p in $P1 $P2; do for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/readyz" -o /dev/null && break; sleep 0.1; done; done
 HZ=$(getconf CLK_TCK)
 # utime + stime of a process, in clock ticks

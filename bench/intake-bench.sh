@@ -3,7 +3,7 @@
 # on the embedded broker, with baselines measured in the same run:
 #   (a) single-intent POSTs, 64 keep-alive connections (wrk + Lua, unique keys)
 #   (b) the batch endpoint (1000 intents per request, 8 connections)
-#   (c) baselines: the same server with --no-produce (HTTP path only), and
+#   (c) baselines: the same server with --testing-only-no-produce (HTTP path only), and
 #       kcat -P producing the same messages (acks=all, idempotent)
 #   (d) overload: 320 connections (5x), every request answered 202 or 503,
 #       and no 202 without the intent in Kafka (accepted <= messages in Kafka)
@@ -29,7 +29,7 @@ P1=$(free_port); P2=$(free_port)
 for _ in $(seq 100); do [ -s "$S/bs" ] && break; sleep 0.1; done
 BS=$(cat "$S/bs")
 "$TASDID" intake -c "$S/tasdid.ini" -b "$BS" ${INTAKE_ARGS:-} 2>"$S/intake.err" & PIDS+=($!)
-"$TASDID" intake -c "$S/tasdid.ini" --port "$P2" --no-produce 2>"$S/bare.err" & PIDS+=($!)
+"$TASDID" intake -c "$S/tasdid.ini" --port "$P2" --testing-only-no-produce 2>"$S/bare.err" & PIDS+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$P1/readyz" -o /dev/null && break; sleep 0.1; done
 
 # run_wrk NAME PORT CONNS SCRIPT: prints "rps p50_ms p99_ms non2xx errors"
@@ -72,7 +72,7 @@ topic_total() {
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "duration per run: ${SECS}s"
 read -r bare_rps bare_p50 bare_p99 _ _ <<<"$(run_wrk bare "$P2" 64 intake-single.lua)"
-echo "bare HTTP (--no-produce), 64 conns: ${bare_rps}/s p50 ${bare_p50} ms p99 ${bare_p99} ms"
+echo "bare HTTP (--testing-only-no-produce), 64 conns: ${bare_rps}/s p50 ${bare_p50} ms p99 ${bare_p99} ms"
 read -r one_rps one_p50 one_p99 one_non2xx one_err <<<"$(run_wrk single "$P1" 64 intake-single.lua)"
 echo "single intents, 64 conns:          ${one_rps}/s p50 ${one_p50} ms p99 ${one_p99} ms non-2xx ${one_non2xx} socket errors ${one_err}"
 echo "  ratio to bare HTTP: $(python3 -c "print(round($one_rps/$bare_rps, 2))")"

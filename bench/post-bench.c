@@ -30,6 +30,7 @@
 
 #include "gen.h"
 #include "ledger_db.h"
+#include "intopt.h"
 #include "money.h"
 #include "post.h"
 #include "poster.h"
@@ -319,15 +320,18 @@ int main(int argc, char **argv)
 	struct bench b = {.count = 1000000, .batch = POST_BATCH_MAX_DEFAULT,
 			  .accounts = 200000,
 			  .dir = "."};
-	int c;
+	int c, bad = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'n': b.count = atoll(optarg); break;
-		case 'b': b.batch = atoll(optarg); break;
-		case 'a': b.accounts = atoll(optarg); break;
+		case 'n': bad |= intopt_parse(optarg, 1, INT64_MAX, &b.count); break;
+		case 'b': bad |= intopt_parse(optarg, 1, INT64_MAX, &b.batch); break;
+		case 'a': bad |= intopt_parse(optarg, 1, INT64_MAX, &b.accounts); break;
 		case 'd': b.dir = optarg; break;
 		case 'k': b.with_key_index = true; break;
 		default:
+			bad = -1;
+		}
+		if (bad < 0) {
 			fprintf(stderr, "usage: post-bench [--count N] [--batch N]"
 				" [--accounts N] [--dir DIR] [--with-key-index]\n");
 			return 2;

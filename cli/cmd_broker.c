@@ -14,6 +14,7 @@
 
 #include "broker.h"
 #include "commands.h"
+#include "intopt.h"
 #include "config.h"
 #include "log.h"
 #include "stop.h"
@@ -103,8 +104,7 @@ static int parse_opts(int argc, char **argv, struct broker_opts *o)
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "c:t:h", longopts, NULL)) != -1) {
-		char *end;
-		long v;
+		int64_t v;
 		switch (c) {
 		case 'c':
 			o->config_path = optarg;
@@ -120,9 +120,9 @@ static int parse_opts(int argc, char **argv, struct broker_opts *o)
 		case 'P':
 		case 'B':
 		case 'p':
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 1 ||
-			    v > (c == 'p' ? 65535 : c == 'B' ? 16 : 1000)) {
+			if (intopt_parse(optarg, 1,
+					 c == 'p' ? 65535 : c == 'B' ? 16 : 1000,
+					 &v) < 0) {
 				fprintf(stderr, "tasdid broker: bad number '%s'\n", optarg);
 				return 2;
 			}

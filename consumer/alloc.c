@@ -11,6 +11,7 @@
 #include "intent.h"
 #include "invcache.h"
 #include "ledger_db.h"
+#include "sqlutil.h"
 #include "unfolded.h"
 
 /* Open invoices read per query. They are read into memory before any is
@@ -128,23 +129,14 @@ int alloc_new(sqlite3 *db, struct alloc **ret, char *errstr,
 		alloc_free(a);
 		return -1;
 	}
-	for (int i = 0; i < ST_COUNT; i++) {
-		/* PERSISTENT: prepared once, stepped millions of times.
-		 * The allocation append without CHECKs: its amount is
-		 * asserted positive and its flag is 0 or 1 (append()). The
-		 * fold keeps them: an invoice is never overpaid. */
-		int rc = i == ST_ALLOC
-			? ledger_db_prepare_unchecked(db, alloc_sql[i],
-						      &a->st[i])
-			: sqlite3_prepare_v3(db, alloc_sql[i], -1,
-					     SQLITE_PREPARE_PERSISTENT,
-					     &a->st[i], NULL);
-		if (rc != SQLITE_OK) {
-			errstr_set(errstr, errstr_size, "alloc: prepare: %s",
-				sqlite3_errmsg(db));
-			alloc_free(a);
-			return -1;
-		}
+	/* PERSISTENT: prepared once, stepped millions of times. The
+	 * allocation append without CHECKs: its amount is asserted positive
+	 * and its flag is 0 or 1 (append()). The fold keeps them: an invoice
+	 * is never overpaid. */
+	if (sql_prepare_persistent(db, alloc_sql, ST_COUNT, a->st, ST_ALLOC,
+				   "alloc: prepare", errstr, errstr_size) < 0) {
+		alloc_free(a);
+		return -1;
 	}
 	if (count_unfolded(a, &a->unfolded_count, errstr, errstr_size) < 0) {
 		alloc_free(a);
@@ -251,14 +243,7 @@ int64_t alloc_unfolded_count(const struct alloc *a)
 static int run(struct alloc *a, sqlite3_stmt *st, char *errstr,
 	       size_t errstr_size)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		errstr_set(errstr, errstr_size, "alloc: %s: %s", sqlite3_sql(st),
-			sqlite3_errmsg(a->db));
-		return -1;
-	}
-	return 0;
+	return sql_step_done(a->db, st, "alloc", errstr, errstr_size);
 }
 
 /* A fold finds at most the bound plus one batch's allocations, each to

@@ -38,68 +38,51 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
 	}
 }
 
-/* The dead-letter producer's own settings, after the user's. */
-static int set_forced(struct kafka_props *p, int delivery_timeout_ms,
-		      char *errstr, size_t errstr_size)
-{
-	char timeout[32];
-	snprintf(timeout, sizeof(timeout), "%d", delivery_timeout_ms);
-	/* Idempotence (implies acks=all, in-order retries): librdkafka's
-	 * own retries never duplicate or reorder a dead letter. */
-	if (kafka_props_set(p, "enable.idempotence", "true", errstr,
-			    errstr_size) < 0 ||
-	    kafka_props_set(p, "acks", "all", errstr, errstr_size) < 0 ||
-	    /* Bounded: past it the message fails and the consumer holds the
-	     * partition instead of waiting forever. */
-	    kafka_props_set(p, "message.timeout.ms", timeout, errstr,
-			    errstr_size) < 0 ||
-	    /* Dead letters are rare and the consumer waits for them before
-	     * committing: send at once. */
-	    kafka_props_set(p, "linger.ms", "0", errstr, errstr_size) < 0)
-		return -1;
-	return 0;
-}
-
 int dlq_new(const struct kafka_props *props, const char *topic,
 	    int delivery_timeout_ms, struct dlq **ret, char *errstr,
 	    size_t errstr_size)
 {
 	assert(props != NULL && topic != NULL && ret != NULL);
 	assert(delivery_timeout_ms > 0);
-	struct kafka_props p = {0};
-	rd_kafka_conf_t *conf = NULL;
 	struct dlq *d = calloc(1, sizeof(*d));
-	int r = -1;
 	if (d == NULL) {
 		errstr_set(errstr, errstr_size, "dlq: out of memory");
-		goto out;
+		return -1;
 	}
 	snprintf(d->topic, sizeof(d->topic), "%s", topic);
 	d->delivery_timeout_ms = delivery_timeout_ms;
-	if (kafka_props_append(&p, props, errstr, errstr_size) < 0 ||
-	    set_forced(&p, delivery_timeout_ms, errstr, errstr_size) < 0)
-		goto out;
-	conf = kafka_conf_new(&p, errstr, errstr_size);
-	if (conf == NULL)
-		goto out;
-	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-	rd_kafka_conf_set_opaque(conf, d);
-	char why[512];
-	d->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
+	char timeout[32];
+	snprintf(timeout, sizeof(timeout), "%d", delivery_timeout_ms);
+	/* The dead-letter producer's own settings, after the user's. */
+	const struct kafka_prop forced[] = {
+		/* Idempotence (implies acks=all, in-order retries):
+		 * librdkafka's own retries never duplicate or reorder a dead
+		 * letter. */
+		{"enable.idempotence", "true"},
+		{"acks", "all"},
+		/* Bounded: past it the message fails and the consumer holds
+		 * the partition instead of waiting forever. */
+		{"message.timeout.ms", timeout},
+		/* Dead letters are rare and the consumer waits for them
+		 * before committing: send at once. */
+		{"linger.ms", "0"},
+	};
+	const struct kafka_client_spec spec = {
+		.type = RD_KAFKA_PRODUCER,
+		.name = "dlq",
+		.user = props,
+		.forced = forced,
+		.forced_count = sizeof(forced) / sizeof(forced[0]),
+		.opaque = d,
+		.dr_msg_cb = on_delivery,
+	};
+	d->rk = kafka_client_new(&spec, errstr, errstr_size);
 	if (d->rk == NULL) {
-		errstr_set(errstr, errstr_size, "dlq: %s", why);
-		goto out;
+		free(d);
+		return -1;
 	}
-	conf = NULL; /* rd_kafka_new took it */
 	*ret = d;
-	d = NULL;
-	r = 0;
-out:
-	if (conf != NULL) /* not NULL-safe */
-		rd_kafka_conf_destroy(conf);
-	free(d);
-	kafka_props_clear(&p);
-	return r;
+	return 0;
 }
 
 int dlq_send(struct dlq *d, const rd_kafka_message_t *msg,

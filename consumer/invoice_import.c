@@ -11,6 +11,7 @@
 #include <csv.h>
 
 #include "errstr.h"
+#include "sqlutil.h"
 #include "intent.h"
 #include "timeutil.h"
 
@@ -449,24 +450,19 @@ int invimp_import_stream(sqlite3 *db, const struct currency *cur, FILE *in,
 		goto out;
 	}
 	size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		errstr_set(errstr, errstr_size, "begin: %s", sqlite3_errmsg(db));
+	if (sql_exec(db, "BEGIN IMMEDIATE", "begin", errstr, errstr_size) < 0)
 		goto out;
-	}
 	if (prepare(s, errstr, errstr_size) == 0 &&
 	    parse(s, text + skip, len - skip, errstr, errstr_size) == 0 &&
 	    s->rep.errors_count == 0) {
-		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		if (sql_exec(db, "COMMIT", "commit", errstr, errstr_size) == 0)
 			r = 0;
-		else
-			errstr_set(errstr, errstr_size, "commit: %s",
-				sqlite3_errmsg(db));
 	} else if (s->rep.errors_count > 0) {
 		errstr_set(errstr, errstr_size, "%lld rows refused; nothing "
 			"imported", (long long)s->rep.errors_count);
 	}
-	if (r < 0 && !sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (r < 0)
+		sql_rollback(db);
 out:
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);

@@ -780,19 +780,24 @@ static int open_billers(struct post *p, const struct post_options *o,
 }
 
 /* Consumer properties: defaults the user may override, then the user's,
- * then the ones exactly-once depends on, which always win. */
-static int consumer_props(const struct kafka_props *user,
-			  const char *group_id, struct kafka_props *out,
-			  char *errstr, size_t errstr_size)
+ * then the ones exactly-once depends on, which always win (and --group,
+ * which names the group whatever the deployment says). */
+static const struct kafka_prop consumer_defaults[] = {
+	/* A batch takes well under a second; a dead member must not
+	 * hold partitions (and their ledgers' progress) for long. */
+	{"session.timeout.ms", "10000"},
+	/* Bounds a stuck batch (busy ledger, dead-letter wait). */
+	{"max.poll.interval.ms", "120000"},
+	{"group.id", "tasdid-post"},
+};
+
+#define CONSUMER_FORCED_COUNT 6
+
+static void consumer_forced(const char *group_id,
+			    struct kafka_prop forced[CONSUMER_FORCED_COUNT + 1],
+			    size_t *count)
 {
-	static const char *const defaults[][2] = {
-		/* A batch takes well under a second; a dead member must not
-		 * hold partitions (and their ledgers' progress) for long. */
-		{"session.timeout.ms", "10000"},
-		/* Bounds a stuck batch (busy ledger, dead-letter wait). */
-		{"max.poll.interval.ms", "120000"},
-	};
-	static const char *const forced[][2] = {
+	static const struct kafka_prop fixed[CONSUMER_FORCED_COUNT] = {
 		/* Offsets are stored in the ledgers, not by librdkafka;
 		 * post.c commits to Kafka itself, after the ledger. */
 		{"enable.auto.commit", "false"},
@@ -806,46 +811,37 @@ static int consumer_props(const struct kafka_props *user,
 		{"isolation.level", "read_committed"},
 		{"enable.partition.eof", "false"},
 	};
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		if (kafka_props_set(out, defaults[i][0], defaults[i][1], errstr,
-				    errstr_size) < 0)
-			return -1;
-	if (kafka_props_set(out, "group.id", "tasdid-post", errstr,
-			    errstr_size) < 0 ||
-	    kafka_props_append(out, user, errstr, errstr_size) < 0)
-		return -1;
-	if (group_id != NULL &&
-	    kafka_props_set(out, "group.id", group_id, errstr, errstr_size) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(forced) / sizeof(forced[0]); i++)
-		if (kafka_props_set(out, forced[i][0], forced[i][1], errstr,
-				    errstr_size) < 0)
-			return -1;
-	return 0;
+	memcpy(forced, fixed, sizeof(fixed));
+	*count = CONSUMER_FORCED_COUNT;
+	if (group_id != NULL)
+		forced[(*count)++] = (struct kafka_prop){"group.id",
+							 (char *)group_id};
 }
 
 static int make_consumer(struct post *p, const struct kafka_props *user,
 			 const char *group_id, char *errstr,
 			 size_t errstr_size)
 {
-	struct kafka_props props = {0};
-	rd_kafka_conf_t *conf = NULL;
+	struct kafka_prop forced[CONSUMER_FORCED_COUNT + 1];
+	size_t forced_count;
 	rd_kafka_topic_partition_list_t *topics = NULL;
 	int r = -1;
-	if (consumer_props(user, group_id, &props, errstr, errstr_size) < 0)
+	consumer_forced(group_id, forced, &forced_count);
+	const struct kafka_client_spec spec = {
+		.type = RD_KAFKA_CONSUMER,
+		.name = "consumer",
+		.defaults = consumer_defaults,
+		.defaults_count = sizeof(consumer_defaults) /
+				  sizeof(consumer_defaults[0]),
+		.user = user,
+		.forced = forced,
+		.forced_count = forced_count,
+		.opaque = p,
+		.rebalance_cb = on_rebalance,
+	};
+	p->rk = kafka_client_new(&spec, errstr, errstr_size);
+	if (p->rk == NULL)
 		goto out;
-	conf = kafka_conf_new(&props, errstr, errstr_size);
-	if (conf == NULL)
-		goto out;
-	rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
-	rd_kafka_conf_set_opaque(conf, p);
-	char why[512];
-	p->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, why, sizeof(why));
-	if (p->rk == NULL) {
-		errstr_set(errstr, errstr_size, "consumer: %s", why);
-		goto out;
-	}
-	conf = NULL; /* rd_kafka_new took it */
 	rd_kafka_poll_set_consumer(p->rk);
 	topics = rd_kafka_topic_partition_list_new(p->biller_count);
 	for (int i = 0; i < p->biller_count; i++)
@@ -862,9 +858,6 @@ static int make_consumer(struct post *p, const struct kafka_props *user,
 out:
 	if (topics != NULL)
 		rd_kafka_topic_partition_list_destroy(topics);
-	if (conf != NULL) /* not NULL-safe */
-		rd_kafka_conf_destroy(conf);
-	kafka_props_clear(&props);
 	return r;
 }
 

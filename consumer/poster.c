@@ -3,12 +3,14 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errstr.h"
 #include "ledger_db.h"
+#include "sqlutil.h"
 
 enum {
 	ST_POSTING,
@@ -93,14 +95,7 @@ static int set_wal_policy(sqlite3 *db, char *errstr, size_t errstr_size)
 		 "PRAGMA wal_autocheckpoint = %d;"
 		 " PRAGMA journal_size_limit = %d",
 		 POSTER_WAL_CHECKPOINT_PAGES, POSTER_WAL_LIMIT_BYTES);
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		errstr_set(errstr, errstr_size, "wal policy: %s",
-			msg != NULL ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
+	return sql_exec(db, sql, "wal policy", errstr, errstr_size);
 }
 
 int poster_open(const char *path, const char *biller_id,
@@ -121,21 +116,13 @@ int poster_open(const char *path, const char *biller_id,
 	    trust_poster(p->db, errstr, errstr_size) < 0 ||
 	    alloc_new(p->db, &p->alloc, errstr, errstr_size) < 0)
 		goto fail;
-	for (int i = 0; i < ST_COUNT; i++) {
-		/* The postings insert without CHECKs: poster_post's values
-		 * are validated (lib/intent.c, the asserts there, alloc). */
-		int rc = i == ST_POSTING
-			? ledger_db_prepare_unchecked(p->db, poster_sql[i],
-						      &p->st[i])
-			: sqlite3_prepare_v3(p->db, poster_sql[i], -1,
-					     SQLITE_PREPARE_PERSISTENT,
-					     &p->st[i], NULL);
-		if (rc != SQLITE_OK) {
-			errstr_set(errstr, errstr_size, "%s: prepare: %s", path,
-				sqlite3_errmsg(p->db));
-			goto fail;
-		}
-	}
+	/* The postings insert without CHECKs: poster_post's values are
+	 * validated (lib/intent.c, the asserts there, alloc). */
+	char what[PATH_MAX + 16];
+	snprintf(what, sizeof(what), "%s: prepare", path);
+	if (sql_prepare_persistent(p->db, poster_sql, ST_COUNT, p->st,
+				   ST_POSTING, what, errstr, errstr_size) < 0)
+		goto fail;
 	*ret = p;
 	return 0;
 fail:
@@ -152,8 +139,7 @@ sqlite3 *poster_db(struct poster *p)
 void poster_rollback(struct poster *p)
 {
 	assert(p != NULL);
-	if (!sqlite3_get_autocommit(p->db))
-		sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+	sql_rollback(p->db);
 	if (p->alloc != NULL)
 		alloc_batch_end(p->alloc, false);
 	p->in_batch = false;
@@ -176,14 +162,7 @@ void poster_close(struct poster *p)
 static int run(struct poster *p, sqlite3_stmt *st, char *errstr,
 	       size_t errstr_size)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		errstr_set(errstr, errstr_size, "%s: %s", sqlite3_sql(st),
-			sqlite3_errmsg(p->db));
-		return -1;
-	}
-	return 0;
+	return sql_step_done(p->db, st, NULL, errstr, errstr_size);
 }
 
 int poster_next_offset(struct poster *p, const char *topic,

@@ -7,6 +7,7 @@
 
 #include "bizdate.h"
 #include "commands.h"
+#include "intopt.h"
 #include "config.h"
 #include "inquiry.h"
 #include "log.h"
@@ -35,9 +36,8 @@ static void inquiry_usage(FILE *out)
 
 static int parse_port(const char *s, int *ret)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < 1 || v > 65535)
+	int64_t v;
+	if (intopt_parse(s, 1, 65535, &v) < 0)
 		return -1;
 	*ret = (int)v;
 	return 0;

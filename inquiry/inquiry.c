@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "bizdate.h"
 #include "errstr.h"
+#include "sqlutil.h"
 #include "ledger_db.h"
 #include "log.h"
 #include "money.h"
@@ -58,16 +59,10 @@ int inquiry_reader_new(sqlite3 *db, struct inquiry_reader **ret,
 		return -1;
 	}
 	r->db = db;
-	for (int i = 0; i < RD_COUNT; i++)
-		/* PERSISTENT: the statements live as long as the thread. */
-		if (sqlite3_prepare_v3(db, reader_sql[i], -1,
-				       SQLITE_PREPARE_PERSISTENT, &r->st[i],
-				       NULL) != SQLITE_OK) {
-			errstr_set(errstr, errstr_size, "%s", sqlite3_errmsg(db));
-			inquiry_reader_free(r);
-			return -1;
-		}
-	if (unfolded_new(db, &r->unfolded, errstr, errstr_size) < 0) {
+	/* PERSISTENT: the statements live as long as the thread. */
+	if (sql_prepare_persistent(db, reader_sql, RD_COUNT, r->st, -1,
+				   "inquiry", errstr, errstr_size) < 0 ||
+	    unfolded_new(db, &r->unfolded, errstr, errstr_size) < 0) {
 		inquiry_reader_free(r);
 		return -1;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "errstr.h"
+#include "kafka.h"
 
 struct broker {
 	rd_kafka_t *rk;
@@ -26,20 +27,16 @@ int broker_start(int broker_count, struct broker **ret, char *errstr,
 		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
-	rd_kafka_conf_t *conf = rd_kafka_conf_new();
-	char why[512];
 	/* The handle only hosts the cluster: keep its own logging quiet. */
-	if (rd_kafka_conf_set(conf, "log_level", "3", why, sizeof(why)) !=
-	    RD_KAFKA_CONF_OK) {
-		errstr_set(errstr, errstr_size, "%s", why);
-		rd_kafka_conf_destroy(conf);
-		free(b);
-		return -1;
-	}
-	b->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
+	const struct kafka_prop defaults[] = {{"log_level", "3"}};
+	const struct kafka_client_spec spec = {
+		.type = RD_KAFKA_PRODUCER,
+		.name = "cannot create Kafka handle",
+		.defaults = defaults,
+		.defaults_count = 1,
+	};
+	b->rk = kafka_client_new(&spec, errstr, errstr_size);
 	if (b->rk == NULL) {
-		errstr_set(errstr, errstr_size, "cannot create Kafka handle: %s", why);
-		rd_kafka_conf_destroy(conf);
 		free(b);
 		return -1;
 	}
@@ -88,11 +85,6 @@ int broker_set_up(struct broker *b)
 		if (rd_kafka_mock_broker_set_up(b->mcluster, id) != 0)
 			return -1;
 	return 0;
-}
-
-rd_kafka_mock_cluster_t *broker_mock(struct broker *b)
-{
-	return b->mcluster;
 }
 
 void broker_stop(struct broker *b)

@@ -32,9 +32,6 @@ int broker_create_topic(struct broker *b, const char *topic, int partitions,
 int broker_set_down(struct broker *b);
 int broker_set_up(struct broker *b);
 
-/* The underlying mock cluster, for error injection in tests. */
-rd_kafka_mock_cluster_t *broker_mock(struct broker *b);
-
 /* Stop the cluster and free b; NULL is fine. */
 void broker_stop(struct broker *b);
 

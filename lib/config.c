@@ -16,6 +16,7 @@
 #include <regex.h>
 
 #include "errstr.h"
+#include "intopt.h"
 
 /* Bounds: a registry larger than this is a mistake or an attack. */
 #define CONFIG_FILE_MAX_BYTES (64 * 1024 * 1024)
@@ -51,8 +52,6 @@ static const struct known_key {
 	{"topics", "partitions"},
 	{"topics", "dead_letter"},
 	{"topics", "events"},
-	{"broker", "port"},
-	{"broker", "brokers"},
 
 	/* [intake]: producer/ */
 	{"intake", "listen"},
@@ -250,12 +249,8 @@ static bool id_ok(const char *s, size_t max, unsigned letters, const char *punct
 static bool parse_int(const char *s, long long min, long long max,
 		      long long *ret)
 {
-	if (*s == '\0')
-		return false;
-	errno = 0;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
+	int64_t v;
+	if (intopt_parse(s, min, max, &v) < 0)
 		return false;
 	*ret = v;
 	return true;

@@ -186,3 +186,57 @@ rd_kafka_conf_t *kafka_conf_new(const struct kafka_props *props, char *errstr,
 	}
 	return conf;
 }
+
+/* Append count properties of a fixed table. */
+static int props_set_table(struct kafka_props *props,
+			   const struct kafka_prop *table, size_t count,
+			   char *errstr, size_t errstr_size)
+{
+	for (size_t i = 0; i < count; i++)
+		if (kafka_props_set(props, table[i].key, table[i].value, errstr,
+				    errstr_size) < 0)
+			return -1;
+	return 0;
+}
+
+rd_kafka_t *kafka_client_new(const struct kafka_client_spec *spec,
+			     char *errstr, size_t errstr_size)
+{
+	assert(spec != NULL && spec->name != NULL);
+	/* On the heap: 128 entries are too large for a daemon's stack. */
+	struct kafka_props *props = calloc(1, sizeof(*props));
+	rd_kafka_conf_t *conf = NULL;
+	rd_kafka_t *rk = NULL;
+	if (props == NULL) {
+		errstr_set(errstr, errstr_size, "%s: out of memory", spec->name);
+		return NULL;
+	}
+	if (props_set_table(props, spec->defaults, spec->defaults_count,
+			    errstr, errstr_size) < 0 ||
+	    (spec->user != NULL &&
+	     kafka_props_append(props, spec->user, errstr, errstr_size) < 0) ||
+	    props_set_table(props, spec->forced, spec->forced_count, errstr,
+			    errstr_size) < 0)
+		goto out;
+	conf = kafka_conf_new(props, errstr, errstr_size);
+	if (conf == NULL)
+		goto out;
+	if (spec->opaque != NULL)
+		rd_kafka_conf_set_opaque(conf, spec->opaque);
+	if (spec->dr_msg_cb != NULL)
+		rd_kafka_conf_set_dr_msg_cb(conf, spec->dr_msg_cb);
+	if (spec->error_cb != NULL)
+		rd_kafka_conf_set_error_cb(conf, spec->error_cb);
+	if (spec->rebalance_cb != NULL)
+		rd_kafka_conf_set_rebalance_cb(conf, spec->rebalance_cb);
+	char why[512];
+	rk = rd_kafka_new(spec->type, conf, why, sizeof(why));
+	if (rk == NULL) {
+		errstr_set(errstr, errstr_size, "%s: %s", spec->name, why);
+		rd_kafka_conf_destroy(conf); /* not taken on failure */
+	}
+out:
+	kafka_props_clear(props);
+	free(props);
+	return rk;
+}

@@ -82,4 +82,38 @@ int kafka_props_cli_option(struct kafka_props *props, int opt,
 rd_kafka_conf_t *kafka_conf_new(const struct kafka_props *props,
 				char *errstr, size_t errstr_size);
 
+/* One librdkafka client (producer or consumer), described by the caller.
+ * Its properties are applied in one order, later ones winning:
+ *
+ *   1. defaults  — the program's choices a deployment may override;
+ *   2. user      — the deployment's ([kafka], -F, -b, -X; may be NULL);
+ *   3. forced    — what the program's guarantees depend on (acks,
+ *                  idempotence, offset handling): never overridable.
+ *
+ * The callbacks and opaque that are not NULL are set on the conf before
+ * the client is created. */
+struct kafka_client_spec {
+	rd_kafka_type_t type;
+	const char *name; /* names the client in error messages: "dlq" */
+	const struct kafka_prop *defaults;
+	size_t defaults_count;
+	const struct kafka_props *user;
+	const struct kafka_prop *forced;
+	size_t forced_count;
+	void *opaque;
+	void (*dr_msg_cb)(rd_kafka_t *rk, const rd_kafka_message_t *m,
+			  void *opaque);
+	void (*error_cb)(rd_kafka_t *rk, int err, const char *reason,
+			 void *opaque);
+	void (*rebalance_cb)(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+			     rd_kafka_topic_partition_list_t *partitions,
+			     void *opaque);
+};
+
+/* The client spec describes. Returns the handle, owned by the caller
+ * (rd_kafka_destroy), or NULL with "NAME: reason" (or the property's
+ * name and librdkafka's reason) in errstr. */
+rd_kafka_t *kafka_client_new(const struct kafka_client_spec *spec,
+			     char *errstr, size_t errstr_size);
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "errstr.h"
+#include "sqlutil.h"
 #include "intent.h"
 #include "money.h"
 #include "timeutil.h"
@@ -34,49 +35,6 @@ int ledger_db_latest_version(void)
 	return (int)ledger_migrations_count;
 }
 
-/* Run sql (one or more statements, no results wanted). what names the step
- * in the error message. */
-static int exec_sql(sqlite3 *db, const char *sql, const char *what,
-		    char *errstr, size_t errstr_size)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		errstr_set(errstr, errstr_size, "%s: %s", what,
-			msg != NULL ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
-/* Undo the open transaction, if SQLite has not already done so (some
- * errors roll back by themselves). Keeps the caller's error message. */
-static void rollback(sqlite3 *db)
-{
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-/* Run a query that returns one row of one integer. */
-static int query_int64(sqlite3 *db, const char *sql, int64_t *ret,
-		       char *errstr, size_t errstr_size)
-{
-	sqlite3_stmt *st = NULL;
-	int r = -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto fail;
-	*ret = sqlite3_column_int64(st, 0);
-	r = 0;
-	goto out;
-fail:
-	errstr_set(errstr, errstr_size, "%s: %s", sql, sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(st);
-	return r;
-}
-
 /* Options every connection needs. Each is written down, not left to the
  * build's defaults, because each decides behaviour. */
 static int configure_connection(sqlite3 *db, bool readonly, char *errstr,
@@ -92,7 +50,7 @@ static int configure_connection(sqlite3 *db, bool readonly, char *errstr,
 	}
 	/* Off by default in SQLite, per connection: the allocations
 	 * must point at real postings and invoices. */
-	if (exec_sql(db, "PRAGMA foreign_keys = ON", "foreign_keys", errstr,
+	if (sql_exec(db, "PRAGMA foreign_keys = ON", "foreign_keys", errstr,
 		     errstr_size) < 0)
 		return -1;
 	/* Off by default too: without it the row an INSERT OR REPLACE
@@ -101,14 +59,14 @@ static int configure_connection(sqlite3 *db, bool readonly, char *errstr,
 	 * the delete trigger refuses. (tasdid never REPLACEs; the consumer's
 	 * connection runs with triggers off and inserts ON CONFLICT DO
 	 * NOTHING.) */
-	if (exec_sql(db, "PRAGMA recursive_triggers = ON",
+	if (sql_exec(db, "PRAGMA recursive_triggers = ON",
 		     "recursive_triggers", errstr, errstr_size) < 0)
 		return -1;
 	if (!readonly)
 		return 0;
 	/* Belt and braces over SQLITE_OPEN_READONLY: a reader's stray write
 	 * fails even through an ATTACHed database. */
-	return exec_sql(db, "PRAGMA query_only = ON", "query_only", errstr,
+	return sql_exec(db, "PRAGMA query_only = ON", "query_only", errstr,
 			errstr_size);
 }
 
@@ -122,13 +80,13 @@ static int configure_writer(sqlite3 *db, char *errstr, size_t errstr_size)
 	 * below is known in pages. */
 	snprintf(sql, sizeof(sql), "PRAGMA page_size = %d",
 		 LEDGER_DB_PAGE_SIZE);
-	if (exec_sql(db, sql, "page_size", errstr, errstr_size) < 0)
+	if (sql_exec(db, sql, "page_size", errstr, errstr_size) < 0)
 		return -1;
 	/* Negative means KiB. The whole batch's dirty pages stay in memory
 	 * until commit (see LEDGER_DB_BATCH_COUNT_MAX). */
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
 		 LEDGER_DB_CACHE_KIB);
-	if (exec_sql(db, sql, "cache_size", errstr, errstr_size) < 0)
+	if (sql_exec(db, sql, "cache_size", errstr, errstr_size) < 0)
 		return -1;
 
 	/* WAL: the nightly settle and inquiry read while the consumer posts,
@@ -154,7 +112,7 @@ static int configure_writer(sqlite3 *db, char *errstr, size_t errstr_size)
 	/* FULL: with WAL, NORMAL may lose the last commits on power loss.
 	 * A commit is the statement "this payment is posted" (settlement
 	 * and the Kafka group offset follow from it), so it must survive. */
-	if (exec_sql(db, "PRAGMA synchronous = FULL", "synchronous", errstr,
+	if (sql_exec(db, "PRAGMA synchronous = FULL", "synchronous", errstr,
 		     errstr_size) < 0)
 		goto out;
 	r = 0;
@@ -169,11 +127,11 @@ static int check_kind(sqlite3 *db, int64_t version, char *errstr,
 		      size_t errstr_size)
 {
 	int64_t app_id = 0, objects = 0;
-	if (query_int64(db, "PRAGMA application_id", &app_id, errstr,
+	if (sql_query_int64(db, "PRAGMA application_id", &app_id, errstr,
 			errstr_size) < 0)
 		return -1;
 	if (version == 0) {
-		if (query_int64(db, "SELECT count(*) FROM sqlite_schema",
+		if (sql_query_int64(db, "SELECT count(*) FROM sqlite_schema",
 				&objects, errstr, errstr_size) < 0)
 			return -1;
 		if (app_id == 0 && objects == 0)
@@ -216,7 +174,7 @@ static int apply_step(sqlite3 *db, int64_t version, char *errstr,
 	char sql[96];
 	assert(version >= 0 && version < ledger_db_latest_version());
 
-	if (exec_sql(db, ledger_migrations[version],
+	if (sql_exec(db, ledger_migrations[version],
 		     ledger_migration_names[version], errstr,
 		     errstr_size) < 0 ||
 	    check_foreign_keys(db, ledger_migration_names[version], errstr,
@@ -225,13 +183,13 @@ static int apply_step(sqlite3 *db, int64_t version, char *errstr,
 	if (version == 0) {
 		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
 			 LEDGER_DB_APPLICATION_ID);
-		if (exec_sql(db, sql, "application_id", errstr,
+		if (sql_exec(db, sql, "application_id", errstr,
 			     errstr_size) < 0)
 			return -1;
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %" PRId64,
 		 version + 1);
-	return exec_sql(db, sql, "user_version", errstr, errstr_size);
+	return sql_exec(db, sql, "user_version", errstr, errstr_size);
 }
 
 /* One version step in its own transaction. Sets *ret_done when the file
@@ -243,10 +201,10 @@ static int migrate_step(sqlite3 *db, int target, bool *ret_done,
 	int latest = ledger_db_latest_version();
 	int64_t version = 0;
 
-	if (exec_sql(db, "BEGIN IMMEDIATE", "begin migration", errstr,
+	if (sql_exec(db, "BEGIN IMMEDIATE", "begin migration", errstr,
 		     errstr_size) < 0)
 		return -1;
-	if (query_int64(db, "PRAGMA user_version", &version, errstr,
+	if (sql_query_int64(db, "PRAGMA user_version", &version, errstr,
 			errstr_size) < 0)
 		goto fail;
 	if (version > latest) {
@@ -268,12 +226,12 @@ static int migrate_step(sqlite3 *db, int target, bool *ret_done,
 	*ret_done = version == target;
 	if (!*ret_done && apply_step(db, version, errstr, errstr_size) < 0)
 		goto fail;
-	if (exec_sql(db, "COMMIT", "commit migration", errstr,
+	if (sql_exec(db, "COMMIT", "commit migration", errstr,
 		     errstr_size) < 0)
 		goto fail;
 	return 0;
 fail:
-	rollback(db);
+	sql_rollback(db);
 	return -1;
 }
 
@@ -296,9 +254,9 @@ int ledger_db_migrate(sqlite3 *db, int target_version, char *errstr,
 	 * them before each COMMIT. The pragma cannot change inside a
 	 * transaction, hence here; the connection's setting is restored. */
 	int64_t fk_on = 0;
-	if (query_int64(db, "PRAGMA foreign_keys", &fk_on, errstr,
+	if (sql_query_int64(db, "PRAGMA foreign_keys", &fk_on, errstr,
 			errstr_size) < 0 ||
-	    exec_sql(db, "PRAGMA foreign_keys = OFF", "foreign_keys", errstr,
+	    sql_exec(db, "PRAGMA foreign_keys = OFF", "foreign_keys", errstr,
 		     errstr_size) < 0)
 		return -1;
 	int r = -1;
@@ -396,7 +354,7 @@ static int meta_check(sqlite3 *db, const char *biller_id,
 	char have_biller[META_VALUE_MAX], have_currency[META_VALUE_MAX];
 	bool found_biller = false, found_currency = false;
 
-	if (exec_sql(db, readonly ? "BEGIN" : "BEGIN IMMEDIATE",
+	if (sql_exec(db, readonly ? "BEGIN" : "BEGIN IMMEDIATE",
 		     "begin ledger_meta", errstr, errstr_size) < 0)
 		return -1;
 	if (meta_get(db, "biller_id", have_biller, sizeof(have_biller),
@@ -421,12 +379,12 @@ static int meta_check(sqlite3 *db, const char *biller_id,
 			have_biller, have_currency, biller_id, currency);
 		goto fail;
 	}
-	if (exec_sql(db, "COMMIT", "commit ledger_meta", errstr,
+	if (sql_exec(db, "COMMIT", "commit ledger_meta", errstr,
 		     errstr_size) < 0)
 		goto fail;
 	return 0;
 fail:
-	rollback(db);
+	sql_rollback(db);
 	return -1;
 }
 
@@ -456,7 +414,7 @@ static int check_file(sqlite3 *db, bool readonly, char *errstr,
 {
 	int latest = ledger_db_latest_version();
 	int64_t version = 0;
-	if (query_int64(db, "PRAGMA user_version", &version, errstr,
+	if (sql_query_int64(db, "PRAGMA user_version", &version, errstr,
 			errstr_size) < 0 ||
 	    check_kind(db, version, errstr, errstr_size) < 0)
 		return -1;
@@ -529,26 +487,6 @@ out:
 		errstr_set(errstr, errstr_size, "%s: %s", path, why);
 	sqlite3_close(db); /* NULL is a no-op */
 	return r;
-}
-
-int ledger_db_prepare_unchecked(sqlite3 *db, const char *sql,
-				sqlite3_stmt **ret)
-{
-	assert(db != NULL && sql != NULL && ret != NULL);
-	*ret = NULL;
-	int rc = sqlite3_exec(db, "PRAGMA ignore_check_constraints = ON", NULL,
-			      NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-					ret, NULL);
-	int off = sqlite3_exec(db, "PRAGMA ignore_check_constraints = OFF",
-			       NULL, NULL, NULL);
-	if (rc == SQLITE_OK && off != SQLITE_OK) {
-		sqlite3_finalize(*ret);
-		*ret = NULL;
-		rc = off;
-	}
-	return rc;
 }
 
 /* One statement, so one snapshot: a writer committing between the sums

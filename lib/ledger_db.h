@@ -108,18 +108,6 @@ int ledger_db_open(const char *path, const char *biller_id,
 int ledger_db_migrate(sqlite3 *db, int target_version, char *errstr,
 		      size_t errstr_size);
 
-/* Prepare sql (SQLITE_PREPARE_PERSISTENT) on db with the tables' CHECK
- * constraints left out of its program: SQLite compiles CHECKs into a
- * statement when it is prepared, unless PRAGMA ignore_check_constraints is
- * on, which this turns on for the prepare only. For the posting consumer's
- * hot inserts, whose every value its own code has validated (docs/posting.md
- * "Checks on the consumer's connection"): the CHECKs cost a tenth of the
- * posting path. If SQLite prepares the statement again (after any schema
- * change) it does so with the pragma off, so the CHECKs come back: slower,
- * never less safe. Every other statement and connection keeps them.
- * Returns SQLite's result code; *ret as sqlite3_prepare_v3 sets it. */
-int ledger_db_prepare_unchecked(sqlite3 *db, const char *sql,
-				sqlite3_stmt **ret);
 
 /* The four sums of the invariant and the consistency checks behind it,
  * read from one snapshot of the ledger. */

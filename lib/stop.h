@@ -1,6 +1,6 @@
 /* stop — graceful-stop signals for long-running commands. The handlers only
- * set a volatile sig_atomic_t flag (STYLE.md); loops poll stop_requested()
- * with short timeouts. */
+ * set a volatile sig_atomic_t flag (all a handler may safely do); loops
+ * poll stop_requested() with short timeouts. */
 #ifndef TASDID_STOP_H
 #define TASDID_STOP_H
 

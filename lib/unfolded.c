@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "errstr.h"
+#include "sqlutil.h"
 #include "money.h"
 
 /* Slots to start with, and after each fold: a power of two. */
@@ -181,15 +182,12 @@ int unfolded_new(sqlite3 *db, struct unfolded **ret, char *errstr,
 	}
 	u->db = db;
 	forget(u);
-	for (int i = 0; i < ST_COUNT; i++)
-		/* PERSISTENT: prepared once, reused by every request. */
-		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-				       &u->st[i], NULL) != SQLITE_OK) {
-			errstr_set(errstr, errstr_size, "unfolded: %s",
-				   sqlite3_errmsg(db));
-			unfolded_free(u);
-			return -1;
-		}
+	/* PERSISTENT: prepared once, reused by every request. */
+	if (sql_prepare_persistent(db, sql, ST_COUNT, u->st, -1, "unfolded",
+				   errstr, errstr_size) < 0) {
+		unfolded_free(u);
+		return -1;
+	}
 	*ret = u;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "intopt.h"
 #include "config.h"
 #include "intake.h"
 #include "kafka.h"
@@ -33,8 +34,10 @@ static void intake_usage(FILE *out)
 		"      --listen ADDR   IPv4 address to listen on (default [intake]\n"
 		"                      listen, else 127.0.0.1)\n"
 		"      --port PORT     TCP port (default [intake] port, else 8080)\n"
-		"      --no-produce    BENCHMARK ONLY: answer 202 without Kafka\n"
-		"                      (measures the HTTP path alone; never in service)\n"
+		"      --testing-only-no-produce\n"
+		"                      TESTING/BENCHMARKS ONLY: answer 202 WITHOUT\n"
+		"                      Kafka (the HTTP path alone; never in service:\n"
+		"                      its 202s are not durable)\n"
 		"\n"
 		"SIGTERM/SIGINT: stop accepting, answer every request in flight,\n"
 		"flush, exit 0. Exit 1 after a fatal producer error.\n");
@@ -54,7 +57,7 @@ static int parse_cli(int argc, char **argv, struct intake_cli *o)
 		{"config", required_argument, NULL, 'c'},
 		{"listen", required_argument, NULL, 'L'},
 		{"port", required_argument, NULL, 'p'},
-		{"no-produce", no_argument, NULL, 'N'},
+		{"testing-only-no-produce", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -69,15 +72,13 @@ static int parse_cli(int argc, char **argv, struct intake_cli *o)
 		}
 		if (k == 1)
 			continue;
-		char *end;
-		long v;
+		int64_t v;
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
 		case 'L': o->listen = optarg; break;
 		case 'N': o->no_produce = 1; break;
 		case 'p':
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 65535) {
+			if (intopt_parse(optarg, 1, 65535, &v) < 0) {
 				fprintf(stderr, "tasdid intake: bad port '%s'\n", optarg);
 				return 2;
 			}
@@ -213,7 +214,8 @@ int cmd_intake(int argc, char **argv)
 		goto out;
 	}
 	if (o.no_produce)
-		log_warn("--no-produce: answering 202 WITHOUT Kafka (benchmark only)");
+		log_warn("--testing-only-no-produce: answering 202 WITHOUT Kafka "
+			 "(benchmarks only)");
 	log_info("listening on http://%s:%d (answer deadline %lld ms, "
 		 "in-flight limit %lld)", o.listen_addr, o.port,
 		 (long long)o.answer_timeout_ms, (long long)o.inflight_max);

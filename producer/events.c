@@ -15,6 +15,7 @@
 
 #include "reqcheck.h"
 #include "timeutil.h"
+#include "errstr.h"
 
 static const char *const reason_names[EVENT_REASON_COUNT] = {
 	[EVENT_KAFKA_TIMEOUT] = "kafka_timeout",
@@ -89,19 +90,19 @@ int events_open(const char *path, struct events **ret, char *errstr,
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 	if (ev == NULL) {
-		snprintf(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	if (snprintf(ev->path, sizeof(ev->path), "%s", path) >=
 	    (int)sizeof(ev->path)) {
-		snprintf(errstr, errstr_size, "%s: path too long", path);
+		errstr_set(errstr, errstr_size, "%s: path too long", path);
 		free(ev);
 		return -1;
 	}
 	snprintf(ev->offset_path, sizeof(ev->offset_path), "%s.forwarded", path);
 	ev->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (ev->fd < 0) {
-		snprintf(errstr, errstr_size, "%s: %s", path, strerror(errno));
+		errstr_set(errstr, errstr_size, "%s: %s", path, strerror(errno));
 		free(ev);
 		return -1;
 	}

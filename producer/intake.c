@@ -22,6 +22,7 @@
 
 #include "auth.h"
 #include "batchscan.h"
+#include "errstr.h"
 #include "events.h"
 #include "log.h"
 #include "metrics.h"
@@ -358,7 +359,7 @@ static int produce_item(struct intake *ik, struct item *it)
 static enum MHD_Result produce_and_wait(struct intake *ik, struct ireq *r,
 					size_t todo)
 {
-	if (ik->rk == NULL || todo == 0) { /* --no-produce, or nothing valid */
+	if (ik->rk == NULL || todo == 0) { /* --testing-only-no-produce, or nothing valid */
 		for (size_t i = 0; i < r->n; i++)
 			if (r->items[i].status == 0 && r->items[i].dup_of < 0)
 				r->items[i].status = 202;
@@ -1038,12 +1039,13 @@ static void *health_main(void *arg)
 	return NULL;
 }
 
-/* The producer's configuration: our defaults, then the operator's
- * properties, then what the answer semantics require (not overridable). */
-static rd_kafka_conf_t *producer_conf(const struct kafka_props *user,
-				      const struct intake_opts *o,
-				      char *errstr, size_t errstr_size)
+/* The producer: our defaults, then the operator's properties, then what
+ * the answer semantics require (not overridable). */
+static rd_kafka_t *producer_new(const struct kafka_props *user,
+				struct intake *ik, char *errstr,
+				size_t errstr_size)
 {
+	const struct intake_opts *o = &ik->o;
 	char timeout[24], queue_msgs[24];
 	snprintf(timeout, sizeof(timeout), "%lld", (long long)o->answer_timeout_ms);
 	/* Room for every admitted intent plus the events forwarder's chunk;
@@ -1089,59 +1091,50 @@ static rd_kafka_conf_t *producer_conf(const struct kafka_props *user,
 		{"message.timeout.ms", timeout},
 		{"request.timeout.ms", timeout},
 	};
-	struct kafka_props *p = calloc(1, sizeof(*p));
-	rd_kafka_conf_t *conf = NULL;
-	if (p == NULL) {
-		snprintf(errstr, errstr_size, "out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		if (kafka_props_set(p, defaults[i].key, defaults[i].value, errstr,
-				    errstr_size) < 0)
-			goto out;
-	if (kafka_props_append(p, user, errstr, errstr_size) < 0)
-		goto out;
-	for (size_t i = 0; i < sizeof(forced) / sizeof(forced[0]); i++)
-		if (kafka_props_set(p, forced[i].key, forced[i].value, errstr,
-				    errstr_size) < 0)
-			goto out;
-	conf = kafka_conf_new(p, errstr, errstr_size);
-out:
-	kafka_props_clear(p);
-	free(p);
-	return conf;
+	const struct kafka_client_spec spec = {
+		.type = RD_KAFKA_PRODUCER,
+		.name = "producer",
+		.defaults = defaults,
+		.defaults_count = sizeof(defaults) / sizeof(defaults[0]),
+		.user = user,
+		.forced = forced,
+		.forced_count = sizeof(forced) / sizeof(forced[0]),
+		.opaque = ik,
+		.dr_msg_cb = on_delivery,
+		.error_cb = on_error,
+	};
+	return kafka_client_new(&spec, errstr, errstr_size);
 }
 
 static int start_kafka(struct intake *ik, const struct kafka_props *props,
 		       char *errstr, size_t errstr_size)
 {
-	rd_kafka_conf_t *conf = producer_conf(props, &ik->o, errstr, errstr_size);
-	if (conf == NULL)
+	ik->rk = producer_new(props, ik, errstr, errstr_size);
+	if (ik->rk == NULL)
 		return -1;
-	rd_kafka_conf_set_opaque(conf, ik);
-	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-	rd_kafka_conf_set_error_cb(conf, on_error);
-	ik->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
-	if (ik->rk == NULL) {
-		rd_kafka_conf_destroy(conf);
-		return -1;
-	}
 	size_t nb = config_biller_count(ik->cfg);
 	ik->rkts = calloc(nb > 0 ? nb : 1, sizeof(*ik->rkts));
-	if (ik->rkts == NULL)
+	if (ik->rkts == NULL) {
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
+	}
 	for (size_t i = 0; i < nb; i++) {
 		ik->rkts[i] = rd_kafka_topic_new(ik->rk,
 			config_biller_at(ik->cfg, i)->topic, NULL);
 		if (ik->rkts[i] == NULL) {
-			snprintf(errstr, errstr_size, "topic %s: %s",
+			errstr_set(errstr, errstr_size, "topic %s: %s",
 				 config_biller_at(ik->cfg, i)->topic,
 				 rd_kafka_err2str(rd_kafka_last_error()));
 			return -1;
 		}
 	}
 	ik->events_rkt = rd_kafka_topic_new(ik->rk, ik->o.events_topic, NULL);
-	return ik->events_rkt != NULL ? 0 : -1;
+	if (ik->events_rkt == NULL) {
+		errstr_set(errstr, errstr_size, "topic %s: %s", ik->o.events_topic,
+			   rd_kafka_err2str(rd_kafka_last_error()));
+		return -1;
+	}
+	return 0;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -1160,7 +1153,7 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)ik->o.port);
 	if (inet_pton(AF_INET, ik->o.listen_addr, &sa.sin_addr) != 1) {
-		snprintf(errstr, errstr_size, "--listen %s: not an IPv4 address",
+		errstr_set(errstr, errstr_size, "--listen %s: not an IPv4 address",
 			 ik->o.listen_addr);
 		return -1;
 	}
@@ -1200,7 +1193,7 @@ static int start_http(struct intake *ik, char *errstr, size_t errstr_size)
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		MHD_OPTION_END);
 	if (ik->mhd == NULL) {
-		snprintf(errstr, errstr_size, "cannot listen on %s:%d",
+		errstr_set(errstr, errstr_size, "cannot listen on %s:%d",
 			 ik->o.listen_addr, ik->o.port);
 		return -1;
 	}
@@ -1213,7 +1206,7 @@ int intake_start(const struct config *cfg, const struct kafka_props *props,
 {
 	struct intake *ik = calloc(1, sizeof(*ik));
 	if (ik == NULL) {
-		snprintf(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	ik->cfg = cfg;

@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "timeutil.h"
+#include "errstr.h"
 
 /* How often the thread looks at every connection: a cut comes at most
  * this late. One pass is a walk of at most connections_max (60,000) nodes
@@ -139,7 +140,7 @@ int reaper_start(int64_t request_timeout_ms, int64_t idle_timeout_ms,
 	assert(idle_timeout_ms > 0 && m != NULL);
 	struct reaper *rp = calloc(1, sizeof(*rp));
 	if (rp == NULL) {
-		snprintf(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	rp->request_timeout_ms = request_timeout_ms;
@@ -154,7 +155,7 @@ int reaper_start(int64_t request_timeout_ms, int64_t idle_timeout_ms,
 	pthread_cond_init(&rp->wake, &ca);
 	pthread_condattr_destroy(&ca);
 	if (pthread_create(&rp->thr, NULL, reaper_main, rp) != 0) {
-		snprintf(errstr, errstr_size, "cannot start the reaper thread");
+		errstr_set(errstr, errstr_size, "cannot start the reaper thread");
 		pthread_cond_destroy(&rp->wake);
 		pthread_mutex_destroy(&rp->lock);
 		free(rp);

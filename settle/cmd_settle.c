@@ -37,6 +37,7 @@
 #include "report.h"
 #include "statement.h"
 #include "timeutil.h"
+#include "errstr.h"
 
 enum {
 	EXIT_BALANCED = 0,
@@ -48,18 +49,6 @@ enum {
 };
 
 #define FILES_MAX 1024 /* bank files considered per run */
-
-static void errf(char *err, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* snprintf for messages, where cutting a long path short is acceptable. */
-static void errf(char *err, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, n, fmt, ap);
-	va_end(ap);
-}
 
 struct settings {
 	const char *config_path, *date_text;
@@ -147,7 +136,7 @@ static int load_settings(const struct config *cfg, struct settings *s,
 	snprintf(s->zone, sizeof(s->zone), "%s", zone);
 	snprintf(s->cutoff_text, sizeof(s->cutoff_text), "%s", cutoff);
 	if (bizdate_parse_cutoff(cutoff, &s->cutoff_min) < 0) {
-		errf(err, n, "[settle] cutoff '%s': not HH:MM", cutoff);
+		errstr_set(err, n, "[settle] cutoff '%s': not HH:MM", cutoff);
 		return -1;
 	}
 	if (bizdate_set_zone(zone, err, n) < 0)
@@ -167,14 +156,14 @@ static int load_settings(const struct config *cfg, struct settings *s,
 	    path_setting(cfg, cli_paths[3], "events_file", NULL, s->events_file, sizeof(s->events_file)) < 0 ||
 	    path_setting(cfg, cli_paths[4], "dead_letter_file", NULL, s->dead_letter, sizeof(s->dead_letter)) < 0 ||
 	    path_setting(cfg, NULL, "lock_file", NULL, s->lock_file, sizeof(s->lock_file)) < 0) {
-		errf(err, n, "a [settle] path is too long");
+		errstr_set(err, n, "a [settle] path is too long");
 		return -1;
 	}
 	if (s->lock_file[0] == '\0')
 		snprintf(s->lock_file, sizeof(s->lock_file), "%s/.settle.lock", s->out_dir);
 	if (bizdate_window(s->day, s->cutoff_min, &s->start_ms, &s->end_ms) < 0 ||
 	    s->start_ms < 0) {
-		errf(err, n, "date %s: outside the supported range", s->date_text);
+		errstr_set(err, n, "date %s: outside the supported range", s->date_text);
 		return -1;
 	}
 	return 0;
@@ -186,13 +175,13 @@ static int take_lock(const char *path, char *err, size_t n)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		errf(err, n, "lock file %s: %s", path, strerror(errno));
+		errstr_set(err, n, "lock file %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
 		close(fd);
-		errf(err, n, "lock file %s: %s", path,
+		errstr_set(err, n, "lock file %s: %s", path,
 			 e == EWOULDBLOCK ? "another settle run holds it" : strerror(e));
 		return e == EWOULDBLOCK ? -2 : -1;
 	}
@@ -219,7 +208,7 @@ static int list_bank_files(const char *dir, const char *date, char **names,
 {
 	DIR *d = opendir(dir);
 	if (d == NULL) {
-		errf(err, n, "bank files folder %s: %s", dir, strerror(errno));
+		errstr_set(err, n, "bank files folder %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	char needle[BIZDATE_TEXT_LEN + 2];
@@ -235,7 +224,7 @@ static int list_bank_files(const char *dir, const char *date, char **names,
 			continue;
 		if (count == FILES_MAX) {
 			closedir(d);
-			errf(err, n, "%s: more than %d bank files for %s", dir, FILES_MAX, date);
+			errstr_set(err, n, "%s: more than %d bank files for %s", dir, FILES_MAX, date);
 			return -1;
 		}
 		names[count] = strdup(e->d_name);
@@ -373,7 +362,7 @@ static int read_dead_letters(const struct config *cfg, const char *path,
 	for (size_t i = 0; rc == 0 && i < count; i++)
 		if (grace_flag_account(grace[dl[i].biller], dl[i].account,
 				       GRACE_PAYMENT_STUCK) < 0) {
-			errf(err, n, "out of memory");
+			errstr_set(err, n, "out of memory");
 			rc = -1;
 		}
 	free(dl);
@@ -449,7 +438,7 @@ static int swap_into_place(const char *tmp, const char *final, char *err,
 	if (rename(tmp, final) == 0)
 		return 0;
 	if (errno != ENOTEMPTY && errno != EEXIST) {
-		errf(err, n, "rename %s -> %s: %s", tmp, final, strerror(errno));
+		errstr_set(err, n, "rename %s -> %s: %s", tmp, final, strerror(errno));
 		return -1;
 	}
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_EXCHANGE) == 0)
@@ -457,7 +446,7 @@ static int swap_into_place(const char *tmp, const char *final, char *err,
 	char old[PATH_MAX + 40];
 	if (snprintf(old, sizeof(old), "%s.old-%ld", final, (long)getpid()) >= (int)sizeof(old) ||
 	    rename(final, old) < 0 || rename(tmp, final) < 0) {
-		errf(err, n, "replace %s: %s", final, strerror(errno));
+		errstr_set(err, n, "replace %s: %s", final, strerror(errno));
 		return -1;
 	}
 	remove_flat_dir(old);
@@ -489,17 +478,17 @@ static int write_reports(const struct settings *s, const struct report_input *in
 {
 	char tmp[PATH_MAX + 40];
 	if (mkdir(s->out_dir, 0755) < 0 && errno != EEXIST) {
-		errf(err, n, "reports folder %s: %s", s->out_dir, strerror(errno));
+		errstr_set(err, n, "reports folder %s: %s", s->out_dir, strerror(errno));
 		return -1;
 	}
 	if (snprintf(final, final_size, "%s/%s", s->out_dir, s->date_text) >= (int)final_size ||
 	    snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", final, (long)getpid()) >= (int)sizeof(tmp)) {
-		errf(err, n, "reports folder path too long");
+		errstr_set(err, n, "reports folder path too long");
 		return -1;
 	}
 	remove_leftovers(s->out_dir, s->date_text);
 	if (mkdir(tmp, 0755) < 0) {
-		errf(err, n, "%s: %s", tmp, strerror(errno));
+		errstr_set(err, n, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	if (report_write(in, tmp, err, n) < 0 ||
@@ -529,7 +518,7 @@ static int reconcile_and_grace(struct run *u, char *err, size_t n)
 	for (size_t i = 0; i < u->fs->count; i++)
 		if (u->fs->bf[i] != NULL &&
 		    recon_add_file(u->recon, u->fs->rf[i].name, u->fs->bf[i]) < 0) {
-			errf(err, n, "out of memory");
+			errstr_set(err, n, "out of memory");
 			return -1;
 		}
 	sqlite3 **dbs = calloc(nb + 1, sizeof(*dbs));
@@ -542,20 +531,20 @@ static int reconcile_and_grace(struct run *u, char *err, size_t n)
 				   LEDGER_DB_READONLY, &dbs[k], why, sizeof(why)) < 0 ||
 		    recon_run_biller(u->recon, (int)k, dbs[k], on_progress, &u->pg,
 				     why, sizeof(why)) < 0) {
-			errf(err, n, "ledger of biller %s (%s): %s", b->id,
+			errstr_set(err, n, "ledger of biller %s (%s): %s", b->id,
 				 b->ledger_path, why);
 			rc = -1;
 		}
 	}
 	if (rc == 0 && grace_inputs(u->recon, u->outages, u->grace, nb) < 0) {
-		errf(err, n, "out of memory");
+		errstr_set(err, n, "out of memory");
 		rc = -1;
 	}
 	for (size_t k = 0; rc == 0 && k < nb; k++) {
 		char why[512];
 		progress_phase(&u->pg, "grace-period report");
 		if (grace_run(u->grace[k], dbs[k], why, sizeof(why)) < 0) {
-			errf(err, n, "grace report of biller %s: %s",
+			errstr_set(err, n, "grace report of biller %s: %s",
 				 config_biller_at(u->cfg, k)->id, why);
 			rc = -1;
 		}
@@ -575,7 +564,7 @@ static int prepare(struct run *u, char *err, size_t n)
 	u->grace = calloc(nb + 1, sizeof(*u->grace));
 	u->outages = outage_new();
 	if (u->fs == NULL || u->recon == NULL || u->grace == NULL || u->outages == NULL) {
-		errf(err, n, "out of memory");
+		errstr_set(err, n, "out of memory");
 		return -1;
 	}
 	for (size_t k = 0; k < nb; k++) {
@@ -584,7 +573,7 @@ static int prepare(struct run *u, char *err, size_t n)
 					 (int)u->s.outage_margin_days};
 		u->grace[k] = grace_new(u->s.day, &p);
 		if (u->grace[k] == NULL) {
-			errf(err, n, "out of memory");
+			errstr_set(err, n, "out of memory");
 			return -1;
 		}
 	}
@@ -725,7 +714,7 @@ int cmd_settle(int argc, char **argv)
 	    load_settings(u.cfg, &u.s, cli_paths, err, sizeof(err)) < 0)
 		goto out;
 	if (mkdir(u.s.out_dir, 0755) < 0 && errno != EEXIST) {
-		errf(err, sizeof(err), "reports folder %s: %s", u.s.out_dir,
+		errstr_set(err, sizeof(err), "reports folder %s: %s", u.s.out_dir,
 			 strerror(errno));
 		goto out;
 	}

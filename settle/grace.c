@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "bizdate.h"
+#include "errstr.h"
+#include "sqlutil.h"
 
 struct flag {
 	char account[INTENT_ACCOUNT_MAX + 1];
@@ -178,7 +180,7 @@ static int flag_from_sql(struct grace *g, sqlite3 *db, const char *sql,
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		snprintf(errstr, errstr_size, "%s", sqlite3_errmsg(db));
+		errstr_set(errstr, errstr_size, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	int rc;
@@ -190,7 +192,7 @@ static int flag_from_sql(struct grace *g, sqlite3 *db, const char *sql,
 		}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		snprintf(errstr, errstr_size, "reading flags: %s",
+		errstr_set(errstr, errstr_size, "reading flags: %s",
 			 rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db));
 		return -1;
 	}
@@ -236,10 +238,8 @@ static int add_row(struct grace *g, sqlite3_stmt *st)
 
 int grace_run(struct grace *g, sqlite3 *db, char *errstr, size_t errstr_size)
 {
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(errstr, errstr_size, "begin: %s", sqlite3_errmsg(db));
+	if (sql_exec(db, "BEGIN", "begin", errstr, errstr_size) < 0)
 		return -1;
-	}
 	int rc = -1;
 	sqlite3_stmt *st = NULL;
 	if (flag_from_sql(g, db, "SELECT DISTINCT account FROM suspense ORDER BY 1",
@@ -259,18 +259,18 @@ int grace_run(struct grace *g, sqlite3 *db, char *errstr, size_t errstr_size)
 		"amount_due_minor, amount_paid_minor FROM invoices_current "
 		"WHERE due_on < ?1 AND amount_paid_minor < amount_due_minor "
 		"ORDER BY invoice_no", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(errstr, errstr_size, "%s", sqlite3_errmsg(db));
+		errstr_set(errstr, errstr_size, "%s", sqlite3_errmsg(db));
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
 	int s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW)
 		if (add_row(g, st) < 0) {
-			snprintf(errstr, errstr_size, "out of memory");
+			errstr_set(errstr, errstr_size, "out of memory");
 			goto out;
 		}
 	if (s != SQLITE_DONE) {
-		snprintf(errstr, errstr_size, "reading invoices: %s", sqlite3_errmsg(db));
+		errstr_set(errstr, errstr_size, "reading invoices: %s", sqlite3_errmsg(db));
 		goto out;
 	}
 	sort_items(g->rows, g->row_count, sizeof(*g->rows), cmp_row);

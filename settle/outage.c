@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "timeutil.h"
+#include "errstr.h"
 
 struct outage_list {
 	struct outage_window *w;
@@ -154,7 +155,7 @@ int outage_read_file(struct outage_list *ol, const char *path, char *errstr,
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
-		snprintf(errstr, errstr_size, "%s:0: cannot open: %s", path, strerror(errno));
+		errstr_set(errstr, errstr_size, "%s:0: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
 	int rc = outage_read_stream(ol, f, path, errstr, errstr_size);
@@ -171,7 +172,7 @@ int outage_read_stream(struct outage_list *ol, FILE *f, const char *path,
 	int rc = -1;
 	if (o == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
 		free(o);
-		snprintf(errstr, errstr_size, "%s:0: out of memory", path);
+		errstr_set(errstr, errstr_size, "%s:0: out of memory", path);
 		return -1;
 	}
 	csv_set_space_func(&p, no_space);
@@ -191,13 +192,13 @@ int outage_read_stream(struct outage_list *ol, FILE *f, const char *path,
 	if (o->error[0] == '\0' && o->record == 0)
 		snprintf(o->error, sizeof(o->error), "0: empty file (no header)");
 	if (o->error[0] != '\0') {
-		snprintf(errstr, errstr_size, "%s:%s", path, o->error);
+		errstr_set(errstr, errstr_size, "%s:%s", path, o->error);
 		goto out;
 	}
 	for (size_t i = 0; i < o->pending_count; i++)
 		if (outage_add(ol, &o->pending[i]) < 0) {
 			ol->count -= i; /* on failure change nothing */
-			snprintf(errstr, errstr_size, "%s:0: too many outage windows", path);
+			errstr_set(errstr, errstr_size, "%s:0: too many outage windows", path);
 			goto out;
 		}
 	rc = 0;
@@ -232,7 +233,7 @@ static int read_ts(FILE *f, const char *path, int64_t **ret, size_t *ret_n,
 		int64_t v = ok ? (int64_t)json_integer_value(t) : 0;
 		json_decref(o);
 		if (!ok || n == OUTAGE_EVENTS_MAX) {
-			snprintf(errstr, errstr_size, "%s:%ld: %s", path, line_no,
+			errstr_set(errstr, errstr_size, "%s:%ld: %s", path, line_no,
 				 ok ? "too many events"
 				    : "not a JSON object with an integer ts_ms >= 0");
 			goto fail;
@@ -241,7 +242,7 @@ static int read_ts(FILE *f, const char *path, int64_t **ret, size_t *ret_n,
 			ts_cap = ts_cap ? ts_cap * 2 : 1024;
 			void *p = realloc(ts, ts_cap * sizeof(*ts));
 			if (p == NULL) {
-				snprintf(errstr, errstr_size, "%s: out of memory", path);
+				errstr_set(errstr, errstr_size, "%s: out of memory", path);
 				goto fail;
 			}
 			ts = p;
@@ -265,7 +266,7 @@ int outage_read_events(struct outage_list *ol, const char *path,
 	assert(min_events >= 1 && span_ms >= 0);
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
-		snprintf(errstr, errstr_size, "%s:0: cannot open: %s", path, strerror(errno));
+		errstr_set(errstr, errstr_size, "%s:0: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
 	int rc = outage_read_events_stream(ol, f, path, min_events, span_ms,
@@ -319,6 +320,6 @@ int outage_read_events_stream(struct outage_list *ol, FILE *f,
 full:
 	ol->count = before;
 	free(ts);
-	snprintf(errstr, errstr_size, "%s: too many outage windows", path);
+	errstr_set(errstr, errstr_size, "%s: too many outage windows", path);
 	return -1;
 }

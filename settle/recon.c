@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errstr.h"
 
 #define PROGRESS_EVERY 65536
 
@@ -669,7 +670,7 @@ int recon_run_biller(struct recon *r, int biller, sqlite3 *db,
 	}
 	if (load_posts(&u, progress, arg) < 0 || split_and_match(&u) < 0) {
 		if (errstr[0] == '\0')
-			snprintf(errstr, errstr_size, "out of memory");
+			errstr_set(errstr, errstr_size, "out of memory");
 		goto out;
 	}
 	rc = 0;

@@ -13,6 +13,7 @@
 
 #include "bizdate.h"
 #include "csvout.h"
+#include "errstr.h"
 #include "timeutil.h"
 
 #define MAX_SORTED 4096
@@ -95,7 +96,7 @@ static FILE *open_in(const char *dir, const char *name, char *errstr,
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	FILE *f = fopen(path, "wb");
 	if (f == NULL)
-		snprintf(errstr, errstr_size, "%s: %s", path, strerror(errno));
+		errstr_set(errstr, errstr_size, "%s: %s", path, strerror(errno));
 	return f;
 }
 
@@ -106,7 +107,7 @@ static int close_checked(FILE *f, const char *name, char *errstr,
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 		bad = 1;
 	if (fclose(f) != 0 || bad) {
-		snprintf(errstr, errstr_size, "%s: write failed: %s", name,
+		errstr_set(errstr, errstr_size, "%s: write failed: %s", name,
 			 strerror(errno));
 		return -1;
 	}
@@ -579,7 +580,7 @@ int report_write(const struct report_input *in, const char *dir, char *errstr,
 		if (f != NULL)
 			fclose(f);
 		if (j == NULL)
-			snprintf(errstr, errstr_size, "summary.json: out of memory");
+			errstr_set(errstr, errstr_size, "summary.json: out of memory");
 		return -1;
 	}
 	/* Sorted keys and fixed indentation: identical inputs, identical bytes. */

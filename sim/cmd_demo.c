@@ -632,19 +632,14 @@ static int64_t unconsumed(const struct config *cfg, rd_kafka_t *rk)
 static int catch_up(struct demo *d, const struct config *cfg, struct ledger_tally *t)
 {
 	char err[512];
-	struct kafka_props props = {0};
-	rd_kafka_conf_t *conf = NULL;
-	if (kafka_props_set(&props, "bootstrap.servers", d->bootstrap, err, sizeof(err)) < 0 ||
-	    (conf = kafka_conf_new(&props, err, sizeof(err))) == NULL) {
-		kafka_props_clear(&props);
-		log_error("%s", err);
-		return -1;
-	}
-	kafka_props_clear(&props);
 	/* Only for watermark queries: never joins the posting group. */
-	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
+	const struct kafka_prop forced[] = {{"bootstrap.servers", d->bootstrap}};
+	const struct kafka_client_spec spec = {
+		.type = RD_KAFKA_CONSUMER, .name = "consumer",
+		.forced = forced, .forced_count = 1,
+	};
+	rd_kafka_t *rk = kafka_client_new(&spec, err, sizeof(err));
 	if (rk == NULL) {
-		rd_kafka_conf_destroy(conf);
 		log_error("%s", err);
 		return -1;
 	}
@@ -1062,7 +1057,7 @@ static int parse_demo_opts(int argc, char **argv, struct demo_opts *o)
 			lo = 5000;
 			hi = 600000;
 		}
-		if (sim_parse_int(optarg, lo, c == 's' ? INT64_MAX : hi, &v) < 0) {
+		if (intopt_parse(optarg, lo, c == 's' ? INT64_MAX : hi, &v) < 0) {
 			fprintf(stderr, "tasdid demo: --%s must be a whole number %" PRId64
 				"-%" PRId64 "\n", sim_option_name(longopts, c), lo, hi);
 			return 2;

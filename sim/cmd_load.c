@@ -90,7 +90,7 @@ int cmd_load(int argc, char **argv)
 		case 'h': load_usage(stdout); return 0;
 		default: load_usage(stderr); return 2;
 		}
-		if (num != NULL && sim_parse_int(optarg, lo, hi, num) < 0) {
+		if (num != NULL && intopt_parse(optarg, lo, hi, num) < 0) {
 			fprintf(stderr, "tasdid load: --%s must be a whole number %" PRId64
 				"-%" PRId64 "\n", sim_option_name(longopts, c), lo, hi);
 			return 2;

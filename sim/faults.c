@@ -166,24 +166,19 @@ static void poison_value(const struct config *cfg, int k, char *buf, size_t size
 
 static rd_kafka_t *poison_producer(const char *bootstrap, char *errstr, size_t errstr_size)
 {
-	struct kafka_props props = {0};
-	rd_kafka_conf_t *conf = NULL;
-	if (kafka_props_set(&props, "bootstrap.servers", bootstrap, errstr, errstr_size) < 0 ||
-	    kafka_props_set(&props, "acks", "all", errstr, errstr_size) < 0 ||
-	    kafka_props_set(&props, "enable.idempotence", "true", errstr, errstr_size) < 0 ||
-	    (conf = kafka_conf_new(&props, errstr, errstr_size)) == NULL) {
-		kafka_props_clear(&props);
-		return NULL;
-	}
-	kafka_props_clear(&props);
-	rd_kafka_conf_set_dr_msg_cb(conf, on_poison_report);
-	char why[512];
-	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
-	if (rk == NULL) {
-		rd_kafka_conf_destroy(conf);
-		errstr_set(errstr, errstr_size, "producer: %s", why);
-	}
-	return rk;
+	const struct kafka_prop forced[] = {
+		{"bootstrap.servers", (char *)bootstrap},
+		{"acks", "all"},
+		{"enable.idempotence", "true"},
+	};
+	const struct kafka_client_spec spec = {
+		.type = RD_KAFKA_PRODUCER,
+		.name = "producer",
+		.forced = forced,
+		.forced_count = sizeof(forced) / sizeof(forced[0]),
+		.dr_msg_cb = on_poison_report,
+	};
+	return kafka_client_new(&spec, errstr, errstr_size);
 }
 
 /* Produce the poison; the reports are served by poison_poll(), from the
@@ -582,24 +577,20 @@ static const char *header(rd_kafka_headers_t *h, const char *name, char *buf, si
 
 static rd_kafka_t *dlq_reader(const char *bootstrap, char *errstr, size_t errstr_size)
 {
-	struct kafka_props props = {0};
-	rd_kafka_conf_t *conf = NULL;
-	if (kafka_props_set(&props, "bootstrap.servers", bootstrap, errstr, errstr_size) < 0 ||
-	    kafka_props_set(&props, "group.id", "tasdid-faults-check", errstr, errstr_size) < 0 ||
-	    kafka_props_set(&props, "enable.auto.commit", "false", errstr, errstr_size) < 0 ||
-	    (conf = kafka_conf_new(&props, errstr, errstr_size)) == NULL) {
-		kafka_props_clear(&props);
-		return NULL;
-	}
-	kafka_props_clear(&props);
-	char why[512];
-	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, why, sizeof(why));
-	if (rk == NULL) {
-		rd_kafka_conf_destroy(conf);
-		errstr_set(errstr, errstr_size, "consumer: %s", why);
-	} else {
+	const struct kafka_prop forced[] = {
+		{"bootstrap.servers", (char *)bootstrap},
+		{"group.id", "tasdid-faults-check"},
+		{"enable.auto.commit", "false"},
+	};
+	const struct kafka_client_spec spec = {
+		.type = RD_KAFKA_CONSUMER,
+		.name = "consumer",
+		.forced = forced,
+		.forced_count = sizeof(forced) / sizeof(forced[0]),
+	};
+	rd_kafka_t *rk = kafka_client_new(&spec, errstr, errstr_size);
+	if (rk != NULL)
 		rd_kafka_poll_set_consumer(rk);
-	}
 	return rk;
 }
 

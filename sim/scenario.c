@@ -7,12 +7,17 @@
 
 #include "timeutil.h"
 
-uint64_t scenario_mix(uint64_t seed, uint64_t a, uint64_t b)
+uint64_t scenario_splitmix_final(uint64_t z)
 {
-	uint64_t z = seed ^ (a * 0x9e3779b97f4a7c15u) ^ (b * 0xc2b2ae3d27d4eb4fu);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
 	return z ^ (z >> 31);
+}
+
+uint64_t scenario_mix(uint64_t seed, uint64_t a, uint64_t b)
+{
+	return scenario_splitmix_final(seed ^ (a * 0x9e3779b97f4a7c15u) ^
+				       (b * 0xc2b2ae3d27d4eb4fu));
 }
 
 void scenario_account(int k, char out[INTENT_ACCOUNT_MAX + 1])

@@ -36,6 +36,10 @@ enum scenario_pay_kind {
 	SCENARIO_PAY_UNKNOWN, /* an account the biller does not know */
 };
 
+/* splitmix64's finaliser: the one mixing function of sim/'s generators
+ * (scenario_mix here, gen_random in gen.c). */
+uint64_t scenario_splitmix_final(uint64_t z);
+
 /* A deterministic 64-bit mix of (seed, a, b) (splitmix64 finaliser). */
 uint64_t scenario_mix(uint64_t seed, uint64_t a, uint64_t b);
 

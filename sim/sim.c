@@ -10,21 +10,9 @@
 #include <jansson.h>
 
 #include "errstr.h"
+#include "intopt.h"
 
 #define SIM_TERMINALS_MAX 100000
-
-int sim_parse_int(const char *s, int64_t min, int64_t max, int64_t *ret)
-{
-	if (*s == '\0')
-		return -1;
-	errno = 0;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*ret = v;
-	return 0;
-}
 
 const char *sim_option_name(const struct option *longopts, int c)
 {
@@ -53,7 +41,7 @@ int sim_parse_url(const char *url, char *host, size_t host_size, int *ret_port,
 		port_text[port_len] = '\0';
 	}
 	if (host_len == 0 || host_len >= host_size ||
-	    (colon != NULL && sim_parse_int(port_text, 1, 65535, &port) < 0)) {
+	    (colon != NULL && intopt_parse(port_text, 1, 65535, &port) < 0)) {
 		errstr_set(errstr, errstr_size, "bad URL %s (want http://HOST:PORT)", url);
 		return -1;
 	}

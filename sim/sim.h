@@ -9,10 +9,8 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "intopt.h" /* sim commands parse their numbers with intopt_parse */
 #include "load.h"
-
-/* Decimal integer in [min, max]; -1 when not. */
-int sim_parse_int(const char *s, int64_t min, int64_t max, int64_t *ret);
 
 /* The long name of the option whose val is c ("?" when none). */
 const char *sim_option_name(const struct option *longopts, int c);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "errstr.h"
+#include "invoice_csv.h"
 #include "money.h"
 #include "sha256.h"
 #include "timeutil.h"
@@ -120,7 +121,7 @@ static void format_day(int64_t day, char out[11])
 static int write_invoices(const struct world_opts *o, int b, FILE *f)
 {
 	const struct currency *syp = currency_find("SYP");
-	fprintf(f, "invoice_no,account,customer_name,period,issued_on,due_on,amount,currency\n");
+	invoice_csv_header(f, "\n");
 	for (int k = 0; k < o->scenario.accounts_per_biller; k++) {
 		struct scenario_invoice inv;
 		scenario_invoice(&o->scenario, b, world_biller_ids[b], k, syp->exponent, &inv);
@@ -129,10 +130,17 @@ static int write_invoices(const struct world_opts *o, int b, FILE *f)
 		format_day(inv.due_day, due);
 		format_day(inv.due_day - 20, issued);
 		money_format(inv.amount_due_minor, syp, amount, sizeof(amount));
-		fprintf(f, "%s,%s,%s %s,%.7s,%s,%s,%s,SYP\n", inv.invoice_no, inv.account,
-			first_names[r % (sizeof(first_names) / sizeof(first_names[0]))],
-			last_names[(r >> 16) % (sizeof(last_names) / sizeof(last_names[0]))],
-			issued, issued, due, amount);
+		char name[64];
+		snprintf(name, sizeof(name), "%s %s",
+			 first_names[r % (sizeof(first_names) / sizeof(first_names[0]))],
+			 last_names[(r >> 16) % (sizeof(last_names) / sizeof(last_names[0]))]);
+		const struct invoice_csv_row row = {
+			.invoice_no = inv.invoice_no, .account = inv.account,
+			.customer_name = name, .period = issued,
+			.issued_on = issued, .due_on = due, .amount = amount,
+			.currency = "SYP",
+		};
+		invoice_csv_write(f, &row, "\n");
 	}
 	return 0;
 }

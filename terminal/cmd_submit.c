@@ -12,9 +12,12 @@
 #include "batchfile.h"
 #include "commands.h"
 #include "config.h"
+#include "csvout.h"
 #include "forward.h"
 #include "httpc.h"
+#include "intopt.h"
 #include "timeutil.h"
+#include "errstr.h"
 
 #define SUBMIT_ATTEMPTS_MAX 20
 
@@ -178,16 +181,8 @@ static void send_rows(struct submit *s)
 			refuse(&s->res[i], 503, "$", "not delivered, send the file again");
 }
 
-static void csv_field(FILE *f, const char *v, const char *sep)
-{
-	fputc('"', f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		fputc(*v, f);
-	}
-	fprintf(f, "\"%s", sep);
-}
+static const char *const rejects_header[] = {"line", "idempotency_key",
+					     "field", "reason"};
 
 /* Print every row's outcome; write the rejects file. Returns rejects. */
 static size_t report(struct submit *s)
@@ -205,12 +200,16 @@ static size_t report(struct submit *s)
 		}
 		printf("%lld rejected %s: %s\n", (long long)row->line, r->field, r->reason);
 		if (rejected++ == 0 && (f = fopen(path, "w")) != NULL)
-			fputs("line,idempotency_key,field,reason\r\n", f);
+			csvout_header(f, rejects_header, 4);
 		if (f != NULL) {
-			fprintf(f, "%lld,", (long long)row->line);
-			csv_field(f, row->field[0], ",");
-			csv_field(f, r->field, ",");
-			csv_field(f, r->reason, "\r\n");
+			/* The report writers' cells: a key, field or reason
+			 * that starts like a formula is neutralised. */
+			char line[24];
+			snprintf(line, sizeof(line), "%lld", (long long)row->line);
+			csvout_plain(f, line, false);
+			csvout_text(f, row->field[0], false);
+			csvout_text(f, r->field, false);
+			csvout_text(f, r->reason, true);
 		}
 	}
 	if (f != NULL && fclose(f) != 0)
@@ -245,8 +244,16 @@ static int parse_args(int argc, char **argv, struct submit *s)
 		case 'T': s->terminal = optarg; break;
 		case 't': s->token_file = optarg; break;
 		case 'u': s->url = optarg; break;
-		case 'a': s->attempts = strtoll(optarg, NULL, 10); break;
-		case 'm': s->timeout_ms = strtoll(optarg, NULL, 10); break;
+		/* Out of range or not a number: 0, refused below. */
+		case 'a':
+			if (intopt_parse(optarg, 1, SUBMIT_ATTEMPTS_MAX,
+					 &s->attempts) < 0)
+				s->attempts = 0;
+			break;
+		case 'm':
+			if (intopt_parse(optarg, 100, 600000, &s->timeout_ms) < 0)
+				s->timeout_ms = 0;
+			break;
 		case 'r': s->rejects = optarg; break;
 		case 'h': submit_usage(stdout); return 0;
 		default: submit_usage(stderr); return 2;
@@ -281,7 +288,7 @@ static int prepare(struct submit *s, char *url_buf, size_t url_size,
 	FILE *f = fopen(s->token_file, "r");
 	if (f == NULL || fgets(s->token, sizeof(s->token), f) == NULL ||
 	    (s->token[strcspn(s->token, "\r\n")] = '\0', s->token[0] == '\0')) {
-		snprintf(err, err_size, "%s: no token", s->token_file);
+		errstr_set(err, err_size, "%s: no token", s->token_file);
 		if (f)
 			fclose(f);
 		return -1;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "intopt.h"
 #include "forward.h"
 #include "log.h"
 #include "money.h"
@@ -38,7 +39,10 @@ static void terminal_usage(FILE *out)
 		"         Acknowledged entries older than --keep-days (30) are purged.\n"
 		"status   counts and ages per state; entries not yet acknowledged\n"
 		"         (--all: every entry).\n"
-		"receipt  prints the customer's receipt with its verification code.\n");
+		"receipt  prints the customer's receipt with its verification code.\n"
+		"\n"
+		"TESTING ONLY: forward --testing-only-kill-after-answers N exits at\n"
+		"once (no acknowledgement written) after N answers, as a crash would.\n");
 }
 
 struct targs {
@@ -47,16 +51,6 @@ struct targs {
 	int once, all;
 	int64_t batch, timeout_ms, base_ms, max_ms, keep_days, poll_ms, kill_after;
 };
-
-static int num(const char *s, int64_t min, int64_t max, int64_t *ret)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < min || v > max)
-		return -1;
-	*ret = v;
-	return 0;
-}
 
 static int parse_args(int argc, char **argv, struct targs *a)
 {
@@ -81,7 +75,7 @@ static int parse_args(int argc, char **argv, struct targs *a)
 		{"backoff-max-ms", required_argument, NULL, 4},
 		{"keep-days", required_argument, NULL, 5},
 		{"poll-ms", required_argument, NULL, 6},
-		{"test-kill-after-answers", required_argument, NULL, 7},
+		{"testing-only-kill-after-answers", required_argument, NULL, 7},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -103,13 +97,13 @@ static int parse_args(int argc, char **argv, struct targs *a)
 		case 't': a->token_file = optarg; break;
 		case 'o': a->once = 1; break;
 		case 'a': a->all = 1; break;
-		case 1: bad |= num(optarg, 1, FORWARD_BATCH_MAX, &a->batch); break;
-		case 2: bad |= num(optarg, 100, 600000, &a->timeout_ms); break;
-		case 3: bad |= num(optarg, 1, 3600000, &a->base_ms); break;
-		case 4: bad |= num(optarg, 1, 3600000, &a->max_ms); break;
-		case 5: bad |= num(optarg, 0, 3650, &a->keep_days); break;
-		case 6: bad |= num(optarg, 10, 60000, &a->poll_ms); break;
-		case 7: bad |= num(optarg, 1, INT64_MAX, &a->kill_after); break;
+		case 1: bad |= intopt_parse(optarg, 1, FORWARD_BATCH_MAX, &a->batch); break;
+		case 2: bad |= intopt_parse(optarg, 100, 600000, &a->timeout_ms); break;
+		case 3: bad |= intopt_parse(optarg, 1, 3600000, &a->base_ms); break;
+		case 4: bad |= intopt_parse(optarg, 1, 3600000, &a->max_ms); break;
+		case 5: bad |= intopt_parse(optarg, 0, 3650, &a->keep_days); break;
+		case 6: bad |= intopt_parse(optarg, 10, 60000, &a->poll_ms); break;
+		case 7: bad |= intopt_parse(optarg, 1, INT64_MAX, &a->kill_after); break;
 		case 'h': terminal_usage(stdout); return 0;
 		default: terminal_usage(stderr); return 2;
 		}
@@ -323,7 +317,7 @@ static int do_status(const struct targs *a)
 static int do_receipt(const struct targs *a, const char *number)
 {
 	int64_t no;
-	if (number == NULL || num(number, 1, INT64_MAX, &no) < 0) {
+	if (number == NULL || intopt_parse(number, 1, INT64_MAX, &no) < 0) {
 		fprintf(stderr, "tasdid terminal receipt: give the receipt number\n");
 		return 2;
 	}

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "errstr.h"
+#include "sqlutil.h"
 #include "timeutil.h"
 
 #define SPOOL_SCHEMA_VERSION 1
@@ -75,39 +76,6 @@ static const char schema_sql[] =
 	" WHEN OLD.state <> 'acknowledged' BEGIN"
 	" SELECT RAISE(ABORT, 'only acknowledged entries may be purged'); END;";
 
-static int exec(sqlite3 *db, const char *sql, char *errstr, size_t errstr_size)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		errstr_set(errstr, errstr_size, "%s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
-static void rollback(sqlite3 *db)
-{
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-static int query_int(sqlite3 *db, const char *sql, int64_t *ret, char *errstr,
-		     size_t errstr_size)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		*ret = sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else {
-		errstr_set(errstr, errstr_size, "%s", sqlite3_errmsg(db));
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* Pragmas, each for a reason: WAL so the forwarder and `pay` do not block
  * each other's reads; synchronous=FULL so a commit is on disk when it
  * returns (WAL's NORMAL may lose the last commits on power loss — the
@@ -127,7 +95,8 @@ static int set_pragmas(sqlite3 *db, char *errstr, size_t errstr_size)
 			   sqlite3_errmsg(db));
 		return -1;
 	}
-	return exec(db, "PRAGMA synchronous = FULL", errstr, errstr_size);
+	return sql_exec(db, "PRAGMA synchronous = FULL", NULL, errstr,
+			errstr_size);
 }
 
 static int new_id(char out[SPOOL_ID_HEX_LEN + 1], char *errstr,
@@ -147,21 +116,21 @@ static int new_id(char out[SPOOL_ID_HEX_LEN + 1], char *errstr,
 static int init_schema(struct spool *sp, char *errstr, size_t errstr_size)
 {
 	int64_t app = 0, ver = 0;
-	if (exec(sp->db, "BEGIN IMMEDIATE", errstr, errstr_size) < 0)
+	if (sql_exec(sp->db, "BEGIN IMMEDIATE", NULL, errstr, errstr_size) < 0)
 		return -1;
-	if (query_int(sp->db, "PRAGMA application_id", &app, errstr, errstr_size) < 0 ||
-	    query_int(sp->db, "PRAGMA user_version", &ver, errstr, errstr_size) < 0)
+	if (sql_query_int64(sp->db, "PRAGMA application_id", &app, errstr, errstr_size) < 0 ||
+	    sql_query_int64(sp->db, "PRAGMA user_version", &ver, errstr, errstr_size) < 0)
 		goto fail;
 	if (app == 0 && ver == 0) {
 		char id[SPOOL_ID_HEX_LEN + 1], sql[256];
 		if (new_id(id, errstr, errstr_size) < 0 ||
-		    exec(sp->db, schema_sql, errstr, errstr_size) < 0)
+		    sql_exec(sp->db, schema_sql, NULL, errstr, errstr_size) < 0)
 			goto fail;
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO spool_meta VALUES ('spool_id', '%s');"
 			 "PRAGMA application_id = %d; PRAGMA user_version = %d;",
 			 id, SPOOL_APPLICATION_ID, SPOOL_SCHEMA_VERSION);
-		if (exec(sp->db, sql, errstr, errstr_size) < 0)
+		if (sql_exec(sp->db, sql, NULL, errstr, errstr_size) < 0)
 			goto fail;
 	} else if (app != SPOOL_APPLICATION_ID || ver != SPOOL_SCHEMA_VERSION) {
 		errstr_set(errstr, errstr_size,
@@ -181,9 +150,9 @@ static int init_schema(struct spool *sp, char *errstr, size_t errstr_size)
 	}
 	memcpy(sp->id, sqlite3_column_text(st, 0), SPOOL_ID_HEX_LEN + 1);
 	sqlite3_finalize(st);
-	return exec(sp->db, "COMMIT", errstr, errstr_size);
+	return sql_exec(sp->db, "COMMIT", NULL, errstr, errstr_size);
 fail:
-	rollback(sp->db);
+	sql_rollback(sp->db);
 	return -1;
 }
 
@@ -296,9 +265,9 @@ int spool_pay(struct spool *sp, const struct spool_payment *p, int64_t now_ms,
 	json_t *obj = NULL;
 	rfc3339_format_utc_ms(now_ms, paid_at, sizeof(paid_at));
 	/* IMMEDIATE: the receipt number read here is ours until COMMIT. */
-	if (exec(sp->db, "BEGIN IMMEDIATE", errstr, errstr_size) < 0)
+	if (sql_exec(sp->db, "BEGIN IMMEDIATE", NULL, errstr, errstr_size) < 0)
 		return -1;
-	if (query_int(sp->db, "SELECT coalesce((SELECT seq FROM sqlite_sequence"
+	if (sql_query_int64(sp->db, "SELECT coalesce((SELECT seq FROM sqlite_sequence"
 		      " WHERE name = 'spool'), 0) + 1", &next, errstr,
 		      errstr_size) < 0)
 		goto fail;
@@ -321,7 +290,7 @@ int spool_pay(struct spool *sp, const struct spool_payment *p, int64_t now_ms,
 		goto fail;
 	}
 	/* With synchronous=FULL the WAL is fsynced before COMMIT returns. */
-	if (exec(sp->db, "COMMIT", errstr, errstr_size) < 0)
+	if (sql_exec(sp->db, "COMMIT", NULL, errstr, errstr_size) < 0)
 		goto fail;
 	json_decref(obj);
 	memset(ret, 0, sizeof(*ret));
@@ -332,7 +301,7 @@ int spool_pay(struct spool *sp, const struct spool_payment *p, int64_t now_ms,
 	return 0;
 fail:
 	json_decref(obj);
-	rollback(sp->db);
+	sql_rollback(sp->db);
 	return -1;
 }
 
@@ -463,7 +432,7 @@ int spool_mark_sent(struct spool *sp, const int64_t *receipt_nos, size_t n,
 		    int64_t now_ms, char *errstr, size_t errstr_size)
 {
 	sqlite3_stmt *st = NULL;
-	if (exec(sp->db, "BEGIN IMMEDIATE", errstr, errstr_size) < 0)
+	if (sql_exec(sp->db, "BEGIN IMMEDIATE", NULL, errstr, errstr_size) < 0)
 		return -1;
 	if (sqlite3_prepare_v2(sp->db, "UPDATE spool SET state = 'sent',"
 			       " attempts = attempts + 1, updated_at_ms = ?2"
@@ -478,11 +447,11 @@ int spool_mark_sent(struct spool *sp, const int64_t *receipt_nos, size_t n,
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	return exec(sp->db, "COMMIT", errstr, errstr_size);
+	return sql_exec(sp->db, "COMMIT", NULL, errstr, errstr_size);
 fail:
 	errstr_set(errstr, errstr_size, "mark sent: %s", sqlite3_errmsg(sp->db));
 	sqlite3_finalize(st);
-	rollback(sp->db);
+	sql_rollback(sp->db);
 	return -1;
 }
 
@@ -514,7 +483,7 @@ int spool_record(struct spool *sp, const struct spool_result *res, size_t n,
 		 int64_t now_ms, char *errstr, size_t errstr_size)
 {
 	sqlite3_stmt *st = NULL;
-	if (exec(sp->db, "BEGIN IMMEDIATE", errstr, errstr_size) < 0)
+	if (sql_exec(sp->db, "BEGIN IMMEDIATE", NULL, errstr, errstr_size) < 0)
 		return -1;
 	/* Only entries still pending change: an answer for an entry already
 	 * final (a duplicate response after a restart) is ignored. */
@@ -532,11 +501,11 @@ int spool_record(struct spool *sp, const struct spool_result *res, size_t n,
 			goto fail;
 	}
 	sqlite3_finalize(st);
-	return exec(sp->db, "COMMIT", errstr, errstr_size);
+	return sql_exec(sp->db, "COMMIT", NULL, errstr, errstr_size);
 fail:
 	errstr_set(errstr, errstr_size, "record: %s", sqlite3_errmsg(sp->db));
 	sqlite3_finalize(st);
-	rollback(sp->db);
+	sql_rollback(sp->db);
 	return -1;
 }
 

@@ -3,7 +3,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "../producer/auth.h"
+#include "auth.h"
 #include "config.h"
 #include "sha256.h"
 

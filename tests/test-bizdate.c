@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../settle/bizdate.h" /* settle/ is not on the tests' include path */
+#include "bizdate.h" /* settle/ is not on the tests' include path */
 #include "timeutil.h"
 
 static int64_t ms_of(const char *rfc3339)

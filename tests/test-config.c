@@ -35,6 +35,8 @@ static const struct bad_case {
 } bad_cases[] = {
 	{"x = 1\n", "t.ini:1: x: key outside any section"},
 	{"[nonsense]\na = 1\n", "t.ini:1: [nonsense]: unknown section"},
+	/* Once reserved for tasdid broker, never read: refused, not ignored. */
+	{"[broker]\nport = 9092\n", "t.ini:1: [broker]: unknown section"},
 	{"[topics]\npartitionz = 4\n", "t.ini:2: [topics] partitionz: unknown key"},
 	{"[topics]\npartitions = 4\npartitions = 5\n",
 	 "t.ini:3: [topics] partitions: set twice"},
@@ -181,7 +183,7 @@ START_TEST(test_good)
 					  &v, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "t.ini:4: [topics] partitions: a whole number from 5 to 100");
 	ck_assert_int_eq(v, 4); /* untouched */
-	ck_assert_int_eq(config_get_int64(cfg, "broker", "port", 77, 1, 100, &v,
+	ck_assert_int_eq(config_get_int64(cfg, "post", "batch_max", 77, 1, 100, &v,
 					  err, sizeof(err)), 0);
 	ck_assert_int_eq(v, 77);
 	ck_assert_str_eq(config_get_str(cfg, "topics", "events", "dflt"), "dflt");

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../settle/csvout.h" /* settle/ is not on the tests' include path */
+#include "csvout.h" /* settle/ is not on the tests' include path */
 
 static const struct {
 	const char *in, *text, *plain;

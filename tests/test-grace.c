@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "../settle/bizdate.h" /* settle/ is not on the tests' include path */
+#include "bizdate.h" /* settle/ is not on the tests' include path */
 #include "../settle/grace.h"
 #include "ledger_db.h"
 

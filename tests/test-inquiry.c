@@ -13,7 +13,7 @@
 
 #include "../inquiry/inquiry.h" /* inquiry/ is not on the tests' path */
 #include "unfolded.h"
-#include "../settle/bizdate.h"
+#include "bizdate.h"
 #include "ledger_db.h"
 #include "money.h"
 

@@ -96,6 +96,47 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 
 #define MESSAGES 500
 
+/* kafka_client_new: defaults, then the deployment's, then the forced
+ * ones, whatever each list holds; a bad property is named. */
+static const char *conf_value(rd_kafka_t *rk, const char *key, char *buf,
+			      size_t size)
+{
+	size_t len = size;
+	ck_assert_int_eq(rd_kafka_conf_get(rd_kafka_conf(rk), key, buf, &len),
+			 RD_KAFKA_CONF_OK);
+	return buf;
+}
+
+START_TEST(test_client_order)
+{
+	struct kafka_props user = {0};
+	char err[256], v[64];
+	ck_assert_int_eq(kafka_props_set(&user, "client.id", "from-user", err, sizeof(err)), 0);
+	ck_assert_int_eq(kafka_props_set(&user, "linger.ms", "9", err, sizeof(err)), 0);
+	const struct kafka_prop defaults[] = {
+		{"client.id", "from-default"}, {"linger.ms", "1"}, {"batch.num.messages", "77"},
+	};
+	const struct kafka_prop forced[] = {{"linger.ms", "3"}};
+	struct kafka_client_spec spec = {
+		.type = RD_KAFKA_PRODUCER, .name = "test",
+		.defaults = defaults, .defaults_count = 3,
+		.user = &user, .forced = forced, .forced_count = 1,
+	};
+	rd_kafka_t *rk = kafka_client_new(&spec, err, sizeof(err));
+	ck_assert_ptr_nonnull(rk);
+	ck_assert_str_eq(conf_value(rk, "client.id", v, sizeof(v)), "from-user");
+	ck_assert_str_eq(conf_value(rk, "linger.ms", v, sizeof(v)), "3");
+	ck_assert_str_eq(conf_value(rk, "batch.num.messages", v, sizeof(v)), "77");
+	rd_kafka_destroy(rk);
+
+	const struct kafka_prop bad[] = {{"no.such.property", "1"}};
+	spec.forced = bad;
+	ck_assert_ptr_null(kafka_client_new(&spec, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "Kafka property no.such.property: "));
+	kafka_props_clear(&user);
+}
+END_TEST
+
 START_TEST(test_broker_round_trip)
 {
 	char err[512];
@@ -175,6 +216,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_props_bad);
 	tcase_add_test(tc, test_props_precedence);
+	tcase_add_test(tc, test_client_order);
 	tcase_add_test(tc, test_broker_round_trip);
 	suite_add_tcase(s, tc);
 	return check_run(s);

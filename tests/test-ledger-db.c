@@ -253,7 +253,7 @@ START_TEST(test_open_creates_latest)
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM pragma_table_list "
 				   "WHERE schema = 'main' AND type = 'table' "
 				   "AND name NOT LIKE 'sqlite_%' AND strict"),
-			 8);
+			 7);
 	ck_assert_str_eq(q_text(db,
 				"SELECT group_concat(name, ' ') FROM "
 				"(SELECT name FROM pragma_table_list WHERE "
@@ -261,7 +261,7 @@ START_TEST(test_open_creates_latest)
 				"ORDER BY name)",
 				buf, sizeof(buf)),
 			 "invoices kafka_offsets ledger_meta posting_stats"
-			 " postings settlement_runs");
+			 " postings");
 	ck_assert_str_eq(q_text(db,
 				"SELECT group_concat(name, ' ') FROM "
 				"(SELECT name FROM pragma_table_list WHERE "
@@ -291,7 +291,7 @@ START_TEST(test_open_creates_latest)
 				"type = 'index' AND sql IS NOT NULL "
 				"ORDER BY name)",
 				buf, sizeof(buf)),
-			 "invoices_account_due settlement_runs_date");
+			 "invoices_account_due");
 	/* The view sums the unfolded journal with one search of a rowid
 	 * range (seq > folded_seq), not a scan of every allocation, and
 	 * still reads an account's invoices through their index. */
@@ -386,10 +386,10 @@ START_TEST(test_migrate_from_empty)
 	/* Tables and views after each version: 002 adds
 	 * allocations_unfolded and invoices_current; 003 drops
 	 * allocations_unfolded, account_credit and suspense (now views) and
-	 * adds allocations_fold. */
+	 * adds allocations_fold; 004 drops settlement_runs. */
 	static const struct {
 		int64_t tables, views;
-	} at[] = {{0, 0}, {9, 0}, {10, 1}, {8, 3}};
+	} at[] = {{0, 0}, {9, 0}, {10, 1}, {8, 3}, {7, 3}};
 	ck_assert_int_eq(latest + 1, sizeof(at) / sizeof(at[0]));
 	for (int v = 1; v <= latest; v++) {
 		ck_assert_msg(ledger_db_migrate(db, v, err, sizeof(err)) == 0,
@@ -762,7 +762,7 @@ START_TEST(test_constraints)
 		 "allocations_fold has exactly one row"},
 		{"DELETE FROM allocations_fold",
 		 "allocations_fold has exactly one row"},
-		/* identity, offsets, runs */
+		/* identity, offsets */
 		{"UPDATE ledger_meta SET value = 'electricity' "
 		 "WHERE key = 'biller_id'",
 		 "ledger_meta identity is written once"},
@@ -771,16 +771,6 @@ START_TEST(test_constraints)
 		 "kafka_offsets.next_offset may not go back"},
 		{"INSERT INTO kafka_offsets VALUES ('intents.water', -1, 0, 1)",
 		 "CHECK constraint failed: partition >= 0"},
-		{"INSERT INTO settlement_runs (run_id, bank, business_date, "
-		 "file_name, file_sha256, started_at_ms, finished_at_ms) "
-		 "VALUES ('r1', 'BNK1', '2026-11-25', 'f.csv', "
-		 "printf('%064d', 0), 10, 20)",
-		 "CHECK constraint failed: (status = 'running')"},
-		{"INSERT INTO settlement_runs (run_id, bank, business_date, "
-		 "file_name, file_sha256, started_at_ms, finished_at_ms, "
-		 "status) VALUES ('r1', 'BNK1', '2026-11-25', 'f.csv', "
-		 "printf('%064d', 0), 10, 20, 'failed')",
-		 "CHECK constraint failed: (status = 'failed')"},
 		/* valid rows, last: they change the state */
 		{"UPDATE invoices SET amount_paid_minor = 10000 "
 		 "WHERE invoice_no = 'INV-1'",
@@ -811,10 +801,6 @@ START_TEST(test_constraints)
 		 "1 FROM allocations",
 		 "allocations are append-only"},
 		{"INSERT INTO ledger_meta VALUES ('note', 'x')", NULL},
-		{"INSERT INTO settlement_runs (run_id, bank, business_date, "
-		 "file_name, file_sha256, started_at_ms) VALUES ('r1', "
-		 "'BNK1', '2026-11-25', 'f.csv', printf('%064d', 0), 10)",
-		 NULL},
 	};
 	char buf[256];
 	sqlite3 *db = open_ok(db_path, LEDGER_DB_CREATE);
@@ -1273,7 +1259,8 @@ START_TEST(test_migrate_from_v2_with_unfolded)
 	sqlite3_close(db);
 
 	db = open_ok(db_path, 0); /* migrates */
-	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"),
+			 ledger_db_latest_version());
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
 				   "name = 'allocations_unfolded'"),
 			 0);
@@ -1291,6 +1278,55 @@ START_TEST(test_migrate_from_v2_with_unfolded)
 	ck_assert_int_eq(q_int(db, UNFOLDED_COUNT), 0);
 	const struct ledger_balance want = {18250, 13500, 1750, 3000,
 					    0,     5,     0,    0, true};
+	check_balance_is(db, &want);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A ledger at version 3 with postings, allocations and a settlement_runs
+ * row (nothing wrote one, but a hand could) migrates to 4: the table and
+ * its index are gone, every posting, allocation and paid amount is as it
+ * was, and the ledger still balances. */
+START_TEST(test_migrate_from_v3_drops_settlement_runs)
+{
+	char before[1024], paid[256], buf[1024];
+	sqlite3 *db = open_at_version(3);
+	add_invoice(db, "INV-1", "ACC-1", 10000, 0);
+	add_posting(db, ID(01), "ACC-1", 700);
+	add_posting_split(db, ID(02), "ACC-1", 500, 500, 0, NULL);
+	exec_ok(db, "INSERT INTO allocations (intent_id, invoice_no, "
+		    "amount_minor) VALUES ('" ID(01) "', 'INV-1', 700);"
+		    "UPDATE allocations_fold SET folded_seq = 1;"
+		    "UPDATE invoices SET amount_paid_minor = 700;"
+		    "INSERT INTO settlement_runs (run_id, bank, business_date, "
+		    "file_name, file_sha256, started_at_ms) VALUES ('r1', "
+		    "'BNK1', '2026-11-25', 'f.csv', printf('%064d', 0), 10)");
+	q_text(db, "SELECT group_concat(r, ' ') FROM (SELECT "
+		   "substr(intent_id, 35) || ':' || amount_minor || ':' || "
+		   "credit_minor AS r FROM postings ORDER BY intent_id)",
+	       before, sizeof(before));
+	ck_assert_str_eq(before, "01:700:0 02:500:500");
+	q_text(db, PAID_DUMP("invoices_current"), paid, sizeof(paid));
+	sqlite3_close(db);
+
+	db = open_ok(db_path, 0); /* migrates */
+	ck_assert_int_eq(q_int(db, "PRAGMA user_version"), 4);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE "
+				   "name LIKE 'settlement_runs%'"),
+			 0);
+	ck_assert_str_eq(q_text(db, "SELECT group_concat(r, ' ') FROM (SELECT "
+				    "substr(intent_id, 35) || ':' || "
+				    "amount_minor || ':' || credit_minor AS r "
+				    "FROM postings ORDER BY intent_id)",
+				buf, sizeof(buf)),
+			 before);
+	ck_assert_str_eq(q_text(db, ALLOCATIONS_DUMP, buf, sizeof(buf)),
+			 "1:01:INV-1:700:0");
+	ck_assert_str_eq(q_text(db, PAID_DUMP("invoices_current"), buf,
+				sizeof(buf)),
+			 paid);
+	ck_assert_str_eq(paid, "700");
+	const struct ledger_balance want = {1200, 700, 500, 0, 0, 2, 0, 0, true};
 	check_balance_is(db, &want);
 	sqlite3_close(db);
 }
@@ -1380,6 +1416,7 @@ static Suite *ledger_db_suite(void)
 	tcase_add_test(tc, test_balance);
 	tcase_add_test(tc, test_migrate_from_v1_with_data);
 	tcase_add_test(tc, test_migrate_from_v2_with_unfolded);
+	tcase_add_test(tc, test_migrate_from_v3_drops_settlement_runs);
 	tcase_add_test(tc, test_migrate_checks_foreign_keys);
 	suite_add_tcase(s, tc);
 	return s;

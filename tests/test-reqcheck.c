@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../producer/reqcheck.h"
+#include "reqcheck.h"
 #include "config.h"
 
 #define NOW_MS 1795590900000 /* 2026-11-25T07:15:00Z */

@@ -87,7 +87,7 @@ assert_eq "forwarder exit on SIGTERM" 0 "$rc"
 # --- 3a. killed between receiving an answer and recording it
 for i in $(seq 51 90); do pay "ACC-$i" 3 >/dev/null || fail "pay $i"; done
 rc=0; "$TASDID" terminal forward --spool "$SPOOL" --url "$URL" --token-file "$SCRATCH/token" \
-  --batch 5 --test-kill-after-answers 3 2>>"$SCRATCH/forward.err" || rc=$?
+  --batch 5 --testing-only-kill-after-answers 3 2>>"$SCRATCH/forward.err" || rc=$?
 assert_eq "forwarder killed" 137 "$rc"
 # Batches 1 and 2 recorded; batch 3 is in Kafka but the spool still says sent.
 assert_eq "acknowledged before the kill" 60 "$(acked)"

@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "commands.h"
+#include "intopt.h"
 #include "config.h"
 #include "gen.h"
+#include "invoice_csv.h"
 #include "intent.h"
 #include "money.h"
 
@@ -116,16 +118,22 @@ static void write_invoices(const struct gen_params *gp, int64_t accounts,
 	char no[INTENT_INVOICE_MAX + 1], acc[INTENT_ACCOUNT_MAX + 1];
 	char due[11], amount[MONEY_TEXT_MAX];
 	int64_t minor;
-	fprintf(f, "invoice_no,account,customer_name,period,issued_on,"
-		   "due_on,amount,currency\r\n");
+	char name[32];
+	invoice_csv_header(f, "\r\n");
 	for (int64_t a = 0; a < accounts; a++)
 		for (int k = 0; k < gen_invoice_count(gp, a); k++) {
 			gen_invoice(gp, a, k, no, acc, due, &minor);
 			money_format(minor, gp->currency, amount,
 				     sizeof(amount));
-			fprintf(f, "%s,%s,Customer %" PRId64 ",%.7s,,%s,%s,%s\r\n",
-				no, acc, a, due, due, amount,
-				gp->currency->code);
+			snprintf(name, sizeof(name), "Customer %" PRId64, a);
+			const struct invoice_csv_row row = {
+				.invoice_no = no, .account = acc,
+				.customer_name = name, .period = due,
+				.issued_on = "", .due_on = due,
+				.amount = amount,
+				.currency = gp->currency->code,
+			};
+			invoice_csv_write(f, &row, "\r\n");
 		}
 }
 
@@ -191,12 +199,9 @@ static int parse_opts(int argc, char **argv, struct gen_opts *o)
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		char *end;
-		long long v = 0;
+		int64_t v = 0;
 		if (strchr("nasdp", c) != NULL) {
-			v = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 0 ||
-			    v > GEN_COUNT_MAX ||
+			if (intopt_parse(optarg, 0, GEN_COUNT_MAX, &v) < 0 ||
 			    (strchr("dp", c) && v > 1000) ||
 			    (c == 'a' && v == 0)) {
 				fprintf(stderr, "tasdid gen-intents: bad "

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "sha256.h"
+#include "errstr.h"
 
 struct auth {
 	const struct config_terminal **slots; /* NULL: empty */
@@ -44,7 +45,7 @@ int auth_new(const struct config *cfg, struct auth **ret, char *errstr,
 		a->slots = calloc(cap, sizeof(a->slots[0]));
 	if (a == NULL || a->slots == NULL) {
 		auth_free(a);
-		snprintf(errstr, errstr_size, "out of memory");
+		errstr_set(errstr, errstr_size, "out of memory");
 		return -1;
 	}
 	a->mask = cap - 1;
@@ -53,7 +54,7 @@ int auth_new(const struct config *cfg, struct auth **ret, char *errstr,
 		size_t s = slot_of(t->token_sha256, a->mask);
 		while (a->slots[s] != NULL) {
 			if (memcmp(a->slots[s]->token_sha256, t->token_sha256, 32) == 0) {
-				snprintf(errstr, errstr_size,
+				errstr_set(errstr, errstr_size,
 					 "terminals %s/%s and %s/%s have the same token_sha256",
 					 a->slots[s]->bank, a->slots[s]->id, t->bank, t->id);
 				auth_free(a);

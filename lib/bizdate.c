@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "timeutil.h"
+#include "errstr.h"
 
 static int digits(const char *s, size_t n, int *ret)
 {
@@ -69,7 +70,7 @@ int bizdate_set_zone(const char *zone, char *errstr, size_t errstr_size)
 	 * anything that could walk out of it. */
 	if (zone == NULL || zone[0] == '\0' || zone[0] == '/' ||
 	    strstr(zone, "..") != NULL || strlen(zone) > 64) {
-		snprintf(errstr, errstr_size, "time zone '%s': not an IANA zone name",
+		errstr_set(errstr, errstr_size, "time zone '%s': not an IANA zone name",
 			 zone ? zone : "");
 		return -1;
 	}
@@ -79,13 +80,13 @@ int bizdate_set_zone(const char *zone, char *errstr, size_t errstr_size)
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s", dir, zone);
 	if (strcmp(zone, "UTC") != 0 && access(path, R_OK) != 0) {
-		snprintf(errstr, errstr_size,
+		errstr_set(errstr, errstr_size,
 			 "time zone '%s': not in the tz database (%s); install tzdata",
 			 zone, dir);
 		return -1;
 	}
 	if (setenv("TZ", zone, 1) != 0) {
-		snprintf(errstr, errstr_size, "time zone '%s': setenv failed", zone);
+		errstr_set(errstr, errstr_size, "time zone '%s': setenv failed", zone);
 		return -1;
 	}
 	tzset();

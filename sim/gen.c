@@ -6,14 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "scenario.h"
 #include "timeutil.h"
 
 uint64_t gen_random(uint64_t *state)
 {
-	uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
+	return scenario_splitmix_final(*state += 0x9e3779b97f4a7c15u);
 }
 
 /* A value that depends only on (seed, what, n). */

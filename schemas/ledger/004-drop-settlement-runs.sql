@@ -1,0 +1,14 @@
+-- 004-drop-settlement-runs.sql: the settlement_runs table (001) and its
+-- index go. schemas/ledger.md describes the tables.
+--
+-- Why: nothing ever wrote it. A ledger has exactly one writer, the
+-- posting consumer; settle opens ledgers read-only and keeps its run
+-- record in the report folder (summary.json: the files with their
+-- SHA-256, the status, the counts; docs/settlement.md). A table no code
+-- writes or reads only misleads a reader of the schema into thinking
+-- settle records its runs here.
+--
+-- A ledger that has rows in it anyway (written by hand) loses them: they
+-- are not money and no program reads them; the report folders are the
+-- record. The index goes with the table.
+DROP TABLE settlement_runs;
