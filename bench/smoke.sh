@@ -38,10 +38,12 @@ smoke intake-bench.sh "$SRC/bench/intake-bench.sh" "$BUILD"
 smoke intake-ab.sh "$SRC/bench/intake-ab.sh" 1 1 "" "" "$BUILD" "$BUILD"
 smoke intake-overload.sh "$SRC/bench/intake-overload.sh" "$BUILD"
 smoke inquiry-bench.sh "$SRC/bench/inquiry-bench.sh" "$BUILD"
+smoke e2e-bench.sh "$SRC/bench/e2e-bench.sh" "$BUILD"
 smoke journal-readers.sh "$SRC/bench/journal-readers.sh" "$BUILD"
+smoke statement-rss.sh env TASDID="$BUILD/cli/tasdid" "$SRC/bench/statement-rss.sh"
 
 # Every script and program in bench/ must have been run above.
-for f in "$SRC"/bench/*.sh "$SRC"/bench/*.c; do
+for f in "$SRC"/bench/*.sh "$SRC"/bench/*.c; do # (*.py, *.lua: helpers of these)
   name=$(basename "$f")
   [ "$name" = smoke.sh ] && continue
   [ "$name" = settle-bench.sh ] && continue # being mended (issue #15)

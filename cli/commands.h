@@ -19,6 +19,7 @@ int cmd_gen_intents(int argc, char **argv);
 
 /* settle/ */
 int cmd_settle(int argc, char **argv);
+int cmd_statement(int argc, char **argv);
 
 
 /* sim/ */

@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	/* settle/ */
 	{"settle", cmd_settle,
 	 "nightly settlement: reconcile bank files, grace-period reports"},
+	{"statement", cmd_statement,
+	 "show how a bank's file reads (csv, camt.053/054, MT940) and its checks"},
 
 
 	/* sim/ */

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "poster.h"
 #include "stop.h"
+#include "svcnotify.h"
 #include "timeutil.h"
 
 /* Partitions one process may own (across its billers' topics). */
@@ -223,6 +224,7 @@ static void assign(struct post *p, rd_kafka_topic_partition_list_t *in)
 	 * rebalance. */
 	log_info("assigned %d partitions, each at its ledger's offset",
 		 p->part_count);
+	svcnotify_ready();
 }
 
 static int batch_process(struct post *p);
@@ -679,7 +681,11 @@ int post_run(struct post *p)
 			fold_all(p);
 		retry_held(p);
 		stats_tick(p, false);
+		/* Each turn is at most a poll interval plus one batch: a
+		 * ledger that hangs stops the pings (WatchdogSec=). */
+		svcnotify_watchdog();
 	}
+	svcnotify_stopping();
 	/* Finish what is in hand, then leave the group (the revoke in
 	 * rd_kafka_consumer_close finds an empty batch). */
 	if (!p->fatal)

@@ -11,6 +11,7 @@
 #include "inquiry.h"
 #include "log.h"
 #include "stop.h"
+#include "svcnotify.h"
 
 static void inquiry_usage(FILE *out)
 {
@@ -114,8 +115,12 @@ int cmd_inquiry(int argc, char **argv)
 		log_warn("--no-sqlite: fixed answers WITHOUT the ledgers (benchmark only)");
 	log_info("listening on http://%s:%d (%d threads)", o.listen_addr, o.port,
 		 o.threads);
-	while (!stop_requested())
+	svcnotify_ready(); /* inquiry_start returned: it listens */
+	while (!stop_requested()) {
+		svcnotify_watchdog();
 		usleep(50 * 1000); /* 50 ms: how fast a signal takes effect */
+	}
+	svcnotify_stopping();
 	log_info("stopping");
 	rc = 0;
 out:

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <ini.h>
+#include <regex.h>
 
 #include "errstr.h"
 
@@ -295,8 +296,43 @@ static bool parse_hex32(const char *s, uint8_t out[32])
 static const char *const bankfile_keys[] = {
 	"delimiter", "decimal_separator", "detail_columns",
 	"header_tag", "detail_tag", "trailer_tag",
+	"format", "intent_id_from", "intent_id_pattern", "account_pattern",
+	"invoice_pattern", "biller_accounts",
 };
-enum { BANKFILE_KEY_COLUMNS = 2 }; /* the one required key */
+enum {
+	BANKFILE_KEY_COLUMNS = 2,    /* required for csv */
+	BANKFILE_KEYS_CSV_END = 6,   /* keys before this are csv's only */
+	BANKFILE_KEY_FORMAT = 6,
+	BANKFILE_KEY_ACCOUNTS = 11,  /* required for the statement formats */
+};
+
+static const char *const format_names[CONFIG_FORMAT_COUNT] = {
+	"csv", "camt053", "camt054", "mt940",
+};
+static const char *const intent_source_names[CONFIG_INTENT_SOURCE_COUNT] = {
+	"end_to_end_id", "instr_id", "tx_id", "acct_svcr_ref", "remittance",
+	"creditor_ref", "none",
+};
+
+const char *config_bankfile_format_name(enum config_bankfile_format f)
+{
+	assert((unsigned)f < CONFIG_FORMAT_COUNT);
+	return format_names[f];
+}
+
+const char *config_intent_source_name(enum config_intent_source s)
+{
+	assert((unsigned)s < CONFIG_INTENT_SOURCE_COUNT);
+	return intent_source_names[s];
+}
+
+static int name_index(const char *const *names, int count, const char *value)
+{
+	for (int i = 0; i < count; i++)
+		if (strcmp(names[i], value) == 0)
+			return i;
+	return -1;
+}
 
 /* Index = enum config_bankfile_column. */
 static const char *const bankfile_column_names[CONFIG_COL_COUNT] = {
@@ -360,6 +396,21 @@ static int bankfile_column(const char *name, size_t len)
 	return -1;
 }
 
+/* The comma-separated item at *s: moves *s past the blanks before it,
+ * sets *len to its length without the blanks after it, and returns the
+ * ',' that ends it or NULL for the last item. */
+static const char *list_item(const char **s, size_t *len)
+{
+	const char *end = strchr(*s, ',');
+	size_t n = end ? (size_t)(end - *s) : strlen(*s);
+	while (n > 0 && (**s == ' ' || **s == '\t'))
+		(*s)++, n--;
+	while (n > 0 && ((*s)[n - 1] == ' ' || (*s)[n - 1] == '\t'))
+		n--;
+	*len = n;
+	return end;
+}
+
 /* detail_columns = NAME,NAME,...: the D record's columns after its tag. */
 static void bankfile_columns(struct parse *p, struct config_bankfile *b,
 			     const char *value)
@@ -367,12 +418,8 @@ static void bankfile_columns(struct parse *p, struct config_bankfile *b,
 	bool seen[CONFIG_COL_COUNT] = {false};
 	size_t n = 0;
 	for (const char *s = value;; s++) {
-		const char *end = strchr(s, ',');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-		while (len > 0 && (*s == ' ' || *s == '\t'))
-			s++, len--;
-		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
+		size_t len;
+		const char *end = list_item(&s, &len);
 		int c = len == 0 ? -1 : bankfile_column(s, len);
 		if (n == CONFIG_BANKFILE_COLUMNS_MAX)
 			parse_fail(p, "[%s] detail_columns: more than %d columns",
@@ -405,6 +452,104 @@ static void bankfile_columns(struct parse *p, struct config_bankfile *b,
 			return;
 		}
 	b->column_count = n;
+}
+
+/* A pattern key: a POSIX ERE with at least one group (the value taken),
+ * compiled here so a bad one is refused at load, not at night. */
+static void bankfile_pattern(struct parse *p, char *dst, const char *key,
+			     const char *value)
+{
+	regex_t re;
+	int rc = strlen(value) > CONFIG_PATTERN_MAX ? -1
+		 : regcomp(&re, value, REG_EXTENDED);
+	if (rc != 0) {
+		char why[128] = "longer than 255 bytes";
+		if (rc > 0)
+			regerror(rc, &re, why, sizeof(why));
+		parse_fail(p, "[%s] %s: not a POSIX extended regex: %s", p->section,
+			   key, why);
+		return;
+	}
+	size_t groups = re.re_nsub;
+	regfree(&re);
+	if (groups < 1)
+		parse_fail(p, "[%s] %s: needs a group (...) around the value",
+			   p->section, key);
+	else
+		copy_str(dst, CONFIG_PATTERN_MAX + 1, value);
+}
+
+/* biller_accounts = BILLER:ACCOUNT, ...: the statement account of each
+ * biller at this bank. */
+static void bankfile_accounts(struct parse *p, struct config_bankfile *b,
+			      const char *value)
+{
+	for (const char *s = value;; s++) {
+		size_t len;
+		const char *end = list_item(&s, &len);
+		const char *colon = memchr(s, ':', len);
+		char biller[64] = "", account[64] = "";
+		if (colon != NULL && (size_t)(colon - s) < sizeof(biller) &&
+		    len - (size_t)(colon - s) - 1 < sizeof(account)) {
+			memcpy(biller, s, (size_t)(colon - s));
+			memcpy(account, colon + 1, len - (size_t)(colon - s) - 1);
+		}
+		if (b->biller_account_count == CONFIG_BILLER_ACCOUNTS_MAX)
+			parse_fail(p, "[%s] biller_accounts: more than %d", p->section,
+				   CONFIG_BILLER_ACCOUNTS_MAX);
+		else if (config_biller_find(p->cfg, biller) == NULL)
+			parse_fail(p, "[%s] biller_accounts: '%.*s' is not BILLER:ACCOUNT "
+				   "with a biller defined above", p->section, (int)len, s);
+		else if (!id_ok(account, CONFIG_STATEMENT_ACCOUNT_MAX,
+				ID_LOWER | ID_UPPER, "-_./"))
+			parse_fail(p, "[%s] biller_accounts: account '%s' is not 1-%d of "
+				   "A-Z a-z 0-9 - _ . /", p->section, account,
+				   CONFIG_STATEMENT_ACCOUNT_MAX);
+		for (size_t i = 0; p->error_line == 0 && i < b->biller_account_count; i++)
+			if (strcmp(b->biller_accounts[i].account, account) == 0)
+				parse_fail(p, "[%s] biller_accounts: account %s named twice",
+					   p->section, account);
+		if (p->error_line != 0)
+			return;
+		size_t i = b->biller_account_count++;
+		copy_str(b->biller_accounts[i].account,
+			 sizeof(b->biller_accounts[i].account), account);
+		copy_str(b->biller_accounts[i].biller,
+			 sizeof(b->biller_accounts[i].biller), biller);
+		if (end == NULL)
+			break;
+		s = end;
+	}
+}
+
+/* The statement keys (every format but csv). */
+static void bankfile_statement_key(struct parse *p, struct config_bankfile *b,
+				   const char *key, const char *value)
+{
+	int i;
+	if (strcmp(key, "format") == 0) {
+		if ((i = name_index(format_names, CONFIG_FORMAT_COUNT, value)) < 0)
+			parse_fail(p, "[%s] format: csv, camt053, camt054 or mt940",
+				   p->section);
+		else
+			b->format = (enum config_bankfile_format)i;
+	} else if (strcmp(key, "intent_id_from") == 0) {
+		if ((i = name_index(intent_source_names, CONFIG_INTENT_SOURCE_COUNT,
+				    value)) < 0)
+			parse_fail(p, "[%s] intent_id_from: end_to_end_id, instr_id, "
+				   "tx_id, acct_svcr_ref, remittance, creditor_ref or none",
+				   p->section);
+		else
+			b->intent_source = (enum config_intent_source)i;
+	} else if (strcmp(key, "intent_id_pattern") == 0) {
+		bankfile_pattern(p, b->intent_pattern, key, value);
+	} else if (strcmp(key, "account_pattern") == 0) {
+		bankfile_pattern(p, b->account_pattern, key, value);
+	} else if (strcmp(key, "invoice_pattern") == 0) {
+		bankfile_pattern(p, b->invoice_pattern, key, value);
+	} else {
+		bankfile_accounts(p, b, value);
+	}
 }
 
 /* The tag key's buffer, or NULL when key is not a tag. */
@@ -445,6 +590,8 @@ static void bankfile_key(struct parse *p, struct config_bankfile *b,
 				   p->section);
 		else
 			b->decimal_separator = value[0] == 'p' ? '.' : ',';
+	} else if (k >= BANKFILE_KEYS_CSV_END) {
+		bankfile_statement_key(p, b, key, value);
 	} else {
 		bankfile_columns(p, b, value);
 	}
@@ -455,8 +602,21 @@ static void bankfile_key(struct parse *p, struct config_bankfile *b,
 /* Checks that need the whole section, reported at its header line. */
 static void end_bankfile(struct parse *p, const struct config_bankfile *b)
 {
+	unsigned csv_keys = (1u << BANKFILE_KEYS_CSV_END) - 1;
+	unsigned statement_keys = ~csv_keys & ~(1u << BANKFILE_KEY_FORMAT);
+	bool csv = b->format == CONFIG_FORMAT_CSV;
 	const char *why =
-		!(p->bankfile_seen & (1u << BANKFILE_KEY_COLUMNS))
+		csv && (p->bankfile_seen & statement_keys)
+			? "intent_id_from, the patterns and biller_accounts are for "
+			  "the statement formats, not csv"
+		: !csv && (p->bankfile_seen & csv_keys)
+			? "delimiter, decimal_separator, detail_columns and the tags "
+			  "are for format csv only"
+		: !csv && !(p->bankfile_seen & (1u << BANKFILE_KEY_ACCOUNTS))
+			? "missing required key biller_accounts (a statement's account "
+			  "names its biller)"
+		: !csv ? NULL
+		: !(p->bankfile_seen & (1u << BANKFILE_KEY_COLUMNS))
 			? "missing required key detail_columns"
 		: strcmp(b->header_tag, b->detail_tag) == 0 ||
 				strcmp(b->header_tag, b->trailer_tag) == 0 ||

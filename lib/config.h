@@ -76,8 +76,40 @@ enum config_bankfile_column {
 	CONFIG_COL_COUNT
 };
 
+/* What a bank sends (docs/settlement.md, schemas/bank-statements.md):
+ * format (b) or a variant of it, an ISO 20022 statement (camt.053) or
+ * notification (camt.054), or a SWIFT MT940. */
+enum config_bankfile_format {
+	CONFIG_FORMAT_CSV = 0, /* the default */
+	CONFIG_FORMAT_CAMT053,
+	CONFIG_FORMAT_CAMT054,
+	CONFIG_FORMAT_MT940,
+	CONFIG_FORMAT_COUNT
+};
+
+/* Where a statement entry carries the intent id (formats other than csv). */
+enum config_intent_source {
+	CONFIG_INTENT_END_TO_END_ID = 0, /* the default */
+	CONFIG_INTENT_INSTR_ID,
+	CONFIG_INTENT_TX_ID,
+	CONFIG_INTENT_ACCT_SVCR_REF,
+	CONFIG_INTENT_REMITTANCE,    /* Ustrd, or MT940 :86: text */
+	CONFIG_INTENT_CREDITOR_REF,  /* Strd creditor reference */
+	CONFIG_INTENT_NONE,          /* rule-based matching only */
+	CONFIG_INTENT_SOURCE_COUNT
+};
+
+#define CONFIG_PATTERN_MAX 255          /* bytes of a POSIX ERE */
+#define CONFIG_STATEMENT_ACCOUNT_MAX 34 /* an IBAN's maximum */
+#define CONFIG_BILLER_ACCOUNTS_MAX 16
+
+/* "csv", "camt053", ...; "end_to_end_id", ... (the config's words). */
+const char *config_bankfile_format_name(enum config_bankfile_format f);
+const char *config_intent_source_name(enum config_intent_source s);
+
 struct config_bankfile {
 	char bank[INTENT_BANK_MAX + 1];
+	enum config_bankfile_format format;
 	char delimiter;         /* ',' or ';' */
 	char decimal_separator; /* '.' or ',' (',' only with ';' delimiter) */
 	char header_tag[CONFIG_BANKFILE_TAG_MAX + 1];  /* default "H" */
@@ -89,6 +121,21 @@ struct config_bankfile {
 	 * (b), "" when the bank has no such column) exactly once. */
 	size_t column_count;
 	unsigned char columns[CONFIG_BANKFILE_COLUMNS_MAX];
+	/* Statements (every format but csv): which field holds the intent
+	 * id, and POSIX EREs whose first group is the intent id (over that
+	 * field; "" = the whole field), the biller's account and the invoice
+	 * number (over the remittance text; "" = not given). The statement's
+	 * own account (the biller's collection account at the bank) names the
+	 * biller: biller_accounts. The patterns compiled at load. */
+	enum config_intent_source intent_source;
+	char intent_pattern[CONFIG_PATTERN_MAX + 1];
+	char account_pattern[CONFIG_PATTERN_MAX + 1];
+	char invoice_pattern[CONFIG_PATTERN_MAX + 1];
+	size_t biller_account_count;
+	struct {
+		char account[CONFIG_STATEMENT_ACCOUNT_MAX + 1];
+		char biller[INTENT_BILLER_MAX + 1];
+	} biller_accounts[CONFIG_BILLER_ACCOUNTS_MAX];
 	int line; /* of the section header */
 };
 

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "reaper.h"
 #include "stop.h"
+#include "svcnotify.h"
 
 static void intake_usage(FILE *out)
 {
@@ -188,8 +189,15 @@ static int read_config(const struct config *cfg, const struct intake_cli *cli,
 /* Run until a stop signal or a fatal producer error; then drain. */
 static int serve(struct intake *ik, const struct intake_opts *o)
 {
-	while (!stop_requested() && !intake_fatal(ik))
+	while (!stop_requested() && !intake_fatal(ik)) {
+		/* Listening already (intake_start returned); ready once
+		 * Kafka has every biller's topic. */
+		if (intake_ready(ik))
+			svcnotify_ready();
+		svcnotify_watchdog();
 		usleep(50 * 1000); /* 50 ms: how fast a signal takes effect */
+	}
+	svcnotify_stopping();
 	bool fatal = intake_fatal(ik);
 	log_info("stopping (%s): answering requests in flight",
 		 fatal ? "fatal producer error" : "signal");

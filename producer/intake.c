@@ -1293,6 +1293,11 @@ fail:
 	return -1;
 }
 
+bool intake_ready(const struct intake *ik)
+{
+	return atomic_load(&ik->ready);
+}
+
 bool intake_fatal(const struct intake *ik)
 {
 	return atomic_load(&ik->fatal);

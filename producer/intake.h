@@ -54,6 +54,9 @@ int intake_start(const struct config *cfg, const struct kafka_props *props,
  * then answers 503 to everything and the program must stop, non-zero. */
 bool intake_fatal(const struct intake *ik);
 
+/* True while every biller's topic is in Kafka's metadata (as /readyz). */
+bool intake_ready(const struct intake *ik);
+
 /* Stop taking new connections and answer new requests on open ones with
  * 503 (reason "stopping"), then wait up to timeout_ms for every suspended
  * request to be answered. Returns the number still unanswered (0 normally:

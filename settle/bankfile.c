@@ -14,6 +14,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -40,6 +41,10 @@ struct bankfile {
 	char sha256[65];
 	struct bankfile_line *lines;
 	size_t line_count, line_cap;
+	struct bankfile_statement *statements;
+	size_t statement_count, statement_cap;
+	struct bankfile_check *checks;
+	size_t check_count, check_cap;
 	struct arena_chunk *chunks; /* string storage; pointers stay valid */
 };
 
@@ -133,7 +138,166 @@ void bankfile_free(struct bankfile *bf)
 		bf->chunks = n;
 	}
 	free(bf->lines);
+	free(bf->statements);
+	free(bf->checks);
 	free(bf);
+}
+
+int bankfile_balance(const char *label, int64_t open_minor, int64_t credit_minor,
+		     int64_t debit_minor, const struct currency *cur,
+		     int64_t *ret_end, char *text, size_t text_size)
+{
+	int64_t end;
+	char o[MONEY_TEXT_MAX], c[MONEY_TEXT_MAX], d[MONEY_TEXT_MAX], e[MONEY_TEXT_MAX];
+	if (money_add(open_minor, credit_minor, &end) < 0 ||
+	    money_sub(end, debit_minor, &end) < 0)
+		return -1;
+	money_format(open_minor, cur, o, sizeof(o));
+	money_format(credit_minor, cur, c, sizeof(c));
+	money_format(debit_minor, cur, d, sizeof(d));
+	money_format(end, cur, e, sizeof(e));
+	snprintf(text, text_size, "%s %s + credits %s - debits %s = %s", label, o,
+		 c, d, e);
+	*ret_end = end;
+	return 0;
+}
+
+struct bankfile *bankfile_new(void)
+{
+	return calloc(1, sizeof(struct bankfile));
+}
+
+static const char *const status_names[] = {"BOOK", "PDNG", "INFO"};
+
+const char *bankfile_status_name(enum bankfile_status st)
+{
+	assert((unsigned)st < sizeof(status_names) / sizeof(status_names[0]));
+	return status_names[st];
+}
+
+/* Room for one more item of size `size` in *items (count, *cap). */
+static int reserve(void **items, size_t count, size_t *cap, size_t size)
+{
+	if (count < *cap)
+		return 0;
+	size_t n = *cap ? *cap * 2 : 64;
+	void *p = realloc(*items, n * size);
+	if (p == NULL)
+		return -1;
+	*items = p;
+	*cap = n;
+	return 0;
+}
+
+/* Every string member of a line, so one loop copies them all. */
+static const size_t line_strings[] = {
+	offsetof(struct bankfile_line, intent_id),
+	offsetof(struct bankfile_line, idempotency_key),
+	offsetof(struct bankfile_line, terminal),
+	offsetof(struct bankfile_line, biller),
+	offsetof(struct bankfile_line, account),
+	offsetof(struct bankfile_line, invoice_no),
+	offsetof(struct bankfile_line, paid_at),
+	offsetof(struct bankfile_line, statement),
+	offsetof(struct bankfile_line, booking_date),
+	offsetof(struct bankfile_line, value_date),
+	offsetof(struct bankfile_line, end_to_end_id),
+	offsetof(struct bankfile_line, instr_id),
+	offsetof(struct bankfile_line, acct_svcr_ref),
+	offsetof(struct bankfile_line, tx_id),
+	offsetof(struct bankfile_line, remittance),
+	offsetof(struct bankfile_line, creditor_ref),
+};
+
+static const char *arena_strdup(struct bankfile *bf, const char *s, size_t len);
+
+int bankfile_add(struct bankfile *bf, const struct bankfile_line *l)
+{
+	if (bf->line_count == BANKFILE_LINES_MAX ||
+	    reserve((void **)&bf->lines, bf->line_count, &bf->line_cap,
+		    sizeof(*bf->lines)) < 0)
+		return -1;
+	struct bankfile_line c = *l;
+	for (size_t i = 0; i < sizeof(line_strings) / sizeof(line_strings[0]); i++) {
+		const char **dst = (const char **)((char *)&c + line_strings[i]);
+		const char *src = *dst != NULL ? *dst : "";
+		/* "" is shared, not copied: most optional fields are empty. */
+		*dst = src[0] == '\0' ? "" : arena_strdup(bf, src, strlen(src));
+		if (*dst == NULL)
+			return -1; /* the arena keeps the copies: freed with bf */
+	}
+	c.line_no = (int64_t)bf->line_count + 1;
+	bf->lines[bf->line_count++] = c;
+	return 0;
+}
+
+int bankfile_add_statement(struct bankfile *bf,
+			   const struct bankfile_statement *st)
+{
+	if (reserve((void **)&bf->statements, bf->statement_count,
+		    &bf->statement_cap, sizeof(*bf->statements)) < 0)
+		return -1;
+	struct bankfile_statement c = *st;
+	c.id = arena_strdup(bf, st->id, strlen(st->id));
+	c.account = arena_strdup(bf, st->account, strlen(st->account));
+	if (c.id == NULL || c.account == NULL)
+		return -1;
+	bf->statements[bf->statement_count++] = c;
+	return 0;
+}
+
+int bankfile_add_check(struct bankfile *bf, const char *statement,
+		       const char *name, const char *fmt, ...)
+{
+	if (reserve((void **)&bf->checks, bf->check_count, &bf->check_cap,
+		    sizeof(*bf->checks)) < 0)
+		return -1;
+	struct bankfile_check *c = &bf->checks[bf->check_count];
+	c->statement = arena_strdup(bf, statement, strlen(statement));
+	if (c->statement == NULL)
+		return -1;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+	va_end(ap);
+	bf->check_count++;
+	return 0;
+}
+
+void bankfile_set_header(struct bankfile *bf, const char *bank,
+			 const char *business_date, const char *created_at)
+{
+	snprintf(bf->bank, sizeof(bf->bank), "%s", bank);
+	snprintf(bf->business_date, sizeof(bf->business_date), "%s", business_date);
+	snprintf(bf->created_at, sizeof(bf->created_at), "%s", created_at);
+}
+
+void bankfile_set_sha256(struct bankfile *bf, const char hex[65])
+{
+	memcpy(bf->sha256, hex, sizeof(bf->sha256));
+	bf->sha256[64] = '\0';
+}
+
+size_t bankfile_statement_count(const struct bankfile *bf)
+{
+	return bf->statement_count;
+}
+
+const struct bankfile_statement *bankfile_statement_at(const struct bankfile *bf,
+						       size_t i)
+{
+	assert(i < bf->statement_count);
+	return &bf->statements[i];
+}
+
+size_t bankfile_check_count(const struct bankfile *bf) { return bf->check_count; }
+
+const struct bankfile_check *bankfile_check_at(const struct bankfile *bf,
+					       size_t i)
+{
+	assert(i < bf->check_count);
+	return &bf->checks[i];
 }
 
 /* ---- field checks ---- */
@@ -192,8 +356,7 @@ static int parse_count(const char *s, size_t len, int64_t *ret)
 	return 0;
 }
 
-/* Valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
-static bool utf8_valid(const unsigned char *s, size_t len)
+bool bankfile_utf8_valid(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -398,7 +561,6 @@ static int d_parse_values(struct reader *r, struct bankfile_line *l)
 
 static int d_store(struct reader *r, struct bankfile_line *l)
 {
-	struct bankfile *bf = r->bf;
 	const char **dst[] = {&l->intent_id, &l->idempotency_key, &l->terminal,
 			      &l->biller, &l->account, &l->invoice_no,
 			      &l->paid_at};
@@ -408,21 +570,10 @@ static int d_store(struct reader *r, struct bankfile_line *l)
 		CONFIG_COL_PAID_AT};
 	_Static_assert(sizeof(src) / sizeof(src[0]) == sizeof(dst) / sizeof(dst[0]),
 		       "one column per string");
-	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
-		*dst[i] = arena_strdup(bf, FC(src[i]), FCLEN(src[i]));
-		if (*dst[i] == NULL)
-			return -1;
-	}
-	if (bf->line_count == bf->line_cap) {
-		size_t cap = bf->line_cap ? bf->line_cap * 2 : 1024;
-		void *p = realloc(bf->lines, cap * sizeof(*bf->lines));
-		if (p == NULL)
-			return -1;
-		bf->lines = p;
-		bf->line_cap = cap;
-	}
-	bf->lines[bf->line_count++] = *l;
-	return 0;
+	/* The fields are NUL-terminated in rec_buf: bankfile_add() copies. */
+	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++)
+		*dst[i] = FC(src[i]);
+	return bankfile_add(r->bf, l);
 }
 
 static int do_detail(struct reader *r)
@@ -583,7 +734,7 @@ static int feed_line(struct reader *r, struct csv_parser *p, char *buf,
 		fail(r, r->line, "a NUL byte");
 		return -1;
 	}
-	if (!utf8_valid((const unsigned char *)buf, len)) {
+	if (!bankfile_utf8_valid((const unsigned char *)buf, len)) {
 		fail(r, r->line, "invalid UTF-8");
 		return -1;
 	}

@@ -35,6 +35,7 @@
 #include "outage.h"
 #include "recon.h"
 #include "report.h"
+#include "statement.h"
 #include "timeutil.h"
 
 enum {
@@ -210,7 +211,9 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Names "bank-<BANK>-<DATE>[anything].csv" in dir, sorted bytewise. */
+/* Names "bank-<BANK>-<DATE>[anything]<suffix>" in dir, sorted bytewise,
+ * suffix one of the formats' (statement_suffix()); which one a bank may
+ * send is read_one()'s check. */
 static int list_bank_files(const char *dir, const char *date, char **names,
 			   size_t *ret_n, char *err, size_t n)
 {
@@ -227,7 +230,7 @@ static int list_bank_files(const char *dir, const char *date, char **names,
 		size_t len = strlen(e->d_name);
 		const char *at = strstr(e->d_name, needle);
 		if (len < 9 || strncmp(e->d_name, "bank-", 5) != 0 ||
-		    strcmp(e->d_name + len - 4, ".csv") != 0 || at == NULL ||
+		    !statement_suffix_known(e->d_name) || at == NULL ||
 		    at == e->d_name + 4 || len >= sizeof(((struct report_file *)0)->name))
 			continue;
 		if (count == FILES_MAX) {
@@ -271,8 +274,8 @@ static void read_one(const struct config *cfg, const struct settings *s,
 	/* The variant is the file name's bank's; the header must then name
 	 * the same bank (bank_mismatch below), so a file is never read with
 	 * another bank's layout and accepted. */
-	if (bankfile_read_map(path, config_bankfile_find(cfg, rf->bank), &bf,
-			      &e) < 0) {
+	if (statement_read(path, rf->bank, config_bankfile_find(cfg, rf->bank),
+			   &bf, &e) < 0) {
 		set_problem(rf, "file_refused", e.line, "%s", e.reason);
 		return;
 	}
@@ -348,8 +351,10 @@ static bool read_bank_files(const struct config *cfg, const struct settings *s,
 		snprintf(rf->bank, sizeof(rf->bank), "%s", id);
 		snprintf(rf->status, sizeof(rf->status), "missing");
 		snprintf(rf->problem, sizeof(rf->problem), "missing_file");
+		const struct config_bankfile *map = config_bankfile_find(cfg, id);
 		snprintf(rf->reason, sizeof(rf->reason),
-			 "no bank-%s-%s.csv in the bank files folder", id, s->date_text);
+			 "no bank-%s-%s%s in the bank files folder", id, s->date_text,
+			 statement_suffix(map ? map->format : CONFIG_FORMAT_CSV));
 	}
 	return complete;
 }

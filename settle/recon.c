@@ -50,8 +50,13 @@ struct recon {
 
 static const char *const kind_names[RECON_KIND_COUNT] = {
 	"bank_only", "ledger_only", "amount_mismatch", "duplicate_line",
-	"unknown_biller", "wrong_currency",
+	"unknown_biller", "wrong_currency", "not_a_payment",
 };
+
+bool recon_kind_is_discrepancy(enum recon_kind kind)
+{
+	return kind != RECON_NOT_A_PAYMENT;
+}
 
 const char *recon_kind_name(enum recon_kind kind)
 {
@@ -189,6 +194,8 @@ int recon_add_file(struct recon *r, const char *name,
 		total(r, bank, (int)b)->reconciled = true;
 	for (size_t i = 0; i < bankfile_line_count(bf); i++) {
 		struct line_ref lr = {bankfile_line_at(bf, i), name, bank, r->seq++};
+		if (lr.l->status != BANKFILE_BOOKED)
+			continue;
 		int biller = biller_index(r->cfg, lr.l->biller);
 		if (biller < 0) {
 			if (line_finding(r, RECON_UNKNOWN_BILLER, &lr, -1, 0) < 0)
@@ -199,6 +206,12 @@ int recon_add_file(struct recon *r, const char *name,
 			if (line_finding(r, RECON_WRONG_CURRENCY, &lr, biller, 0) < 0)
 				return -1;
 			total(r, bank, biller)->kind_count[RECON_WRONG_CURRENCY]++;
+			continue;
+		}
+		if (lr.l->not_a_payment) {
+			if (line_finding(r, RECON_NOT_A_PAYMENT, &lr, biller, 0) < 0)
+				return -1;
+			total(r, bank, biller)->kind_count[RECON_NOT_A_PAYMENT]++;
 			continue;
 		}
 		struct line_ref *slot = vec_push(&r->lines[biller]);
@@ -516,13 +529,18 @@ static int rule_account(struct run *u, const struct line_ref *lr)
 	}
 	struct post *best = NULL;
 	int64_t best_diff = INT64_MAX;
+	/* A statement line with only a booking date carries its own, wider
+	 * window (bankfile_line.paid_at_window_ms). */
+	int64_t window_ms = lr->l->paid_at_window_ms > u->r->match_window_ms
+				    ? lr->l->paid_at_window_ms
+				    : u->r->match_window_ms;
 	for (size_t i = lo; i < u->post_count; i++) {
 		struct post *p = &u->posts[u->by_account[i]];
 		if (cmp_account_key(p, lr->bank, lr->l->account,
 				    lr->l->amount_minor) != 0)
 			break;
 		int64_t diff = abs64(p->paid_at_ms - lr->l->paid_at_ms);
-		if (!p->claimed && diff <= u->r->match_window_ms && diff < best_diff) {
+		if (!p->claimed && diff <= window_ms && diff < best_diff) {
 			best = p;
 			best_diff = diff;
 		}

@@ -28,11 +28,16 @@ enum recon_kind {
 	RECON_DUPLICATE_LINE,  /* the intent_id of an earlier line again */
 	RECON_UNKNOWN_BILLER,  /* the line's biller is not configured */
 	RECON_WRONG_CURRENCY,  /* the line's currency is not the biller's */
+	RECON_NOT_A_PAYMENT,   /* a statement's debit or reversal: shown, never
+				  matched, not a discrepancy */
 	RECON_KIND_COUNT,
 };
 
 /* "bank_only", "ledger_only", ... (the codes in the reports). */
 const char *recon_kind_name(enum recon_kind kind);
+
+/* Is a finding of this kind a discrepancy (all but not_a_payment)? */
+bool recon_kind_is_discrepancy(enum recon_kind kind);
 
 /* One discrepancy. Strings are owned by the recon (or borrowed from the
  * bankfile/config, which must outlive it). */
@@ -77,8 +82,9 @@ void recon_free(struct recon *r);
  * outlive r; bankfile_bank(bf) must be a configured bank (asserted: the
  * caller refuses the file otherwise). The bank counts as reconciled. A
  * line of an unknown biller or in another currency than its biller's
- * becomes a finding and takes no further part. Returns 0, or -1 when out
- * of memory. */
+ * becomes a finding and takes no further part; so does a statement's
+ * not_a_payment line. Lines not booked (pending, info) are skipped: only
+ * booked entries are payments. Returns 0, or -1 when out of memory. */
 int recon_add_file(struct recon *r, const char *name,
 		   const struct bankfile *bf);
 

@@ -65,12 +65,15 @@ void report_count(const struct report_input *in, struct report_counts *ret)
 			ret->matched_by_rule += t->matched_by_rule_count;
 		}
 	size_t n = recon_finding_count(in->recon);
-	for (size_t i = 0; i < n; i++)
-		ret->kind[recon_finding_at(in->recon, i)->kind]++;
+	for (size_t i = 0; i < n; i++) {
+		enum recon_kind kind = recon_finding_at(in->recon, i)->kind;
+		ret->kind[kind]++;
+		ret->discrepancies += recon_kind_is_discrepancy(kind);
+	}
 	for (size_t i = 0; i < in->file_count; i++)
 		if (in->files[i].problem[0] != '\0')
 			ret->file_problems++;
-	ret->discrepancies = (int64_t)n + ret->file_problems;
+	ret->discrepancies += ret->file_problems;
 	for (size_t k = 0; k < config_biller_count(cfg); k++) {
 		const struct grace *g = in->grace[k];
 		for (size_t i = 0; i < grace_row_count(g); i++) {
@@ -172,6 +175,9 @@ static const char *finding_reason(const struct recon_finding *x, char *buf,
 		return "biller is not configured; line not reconciled";
 	case RECON_WRONG_CURRENCY:
 		return "currency is not the biller's; line not reconciled";
+	case RECON_NOT_A_PAYMENT:
+		return "a debit or reversal on the biller's statement: not a bill "
+		       "payment, not matched (not a discrepancy)";
 	case RECON_KIND_COUNT:
 		break;
 	}
@@ -460,7 +466,8 @@ static void html_pairs(const struct report_input *in, FILE *f)
 			const struct recon_total *t = recon_total_at(in->recon, banks[i], billers[k]);
 			int64_t disc = 0;
 			for (int kd = 0; kd < RECON_KIND_COUNT; kd++)
-				disc += t->kind_count[kd];
+				if (recon_kind_is_discrepancy((enum recon_kind)kd))
+					disc += t->kind_count[kd];
 			fputs("<tr><td>", f);
 			html_name(f, bk->id, bk->name, bk->name_ar);
 			fputs("</td><td>", f);

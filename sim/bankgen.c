@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -214,6 +215,161 @@ static int write_file(const char *out_dir, const struct line *lines, size_t n,
 	return 0;
 }
 
+/* ---- the statement formats (schemas/bank-statements.md) ---- */
+
+enum config_bankfile_format bankgen_format(size_t k)
+{
+	static const enum config_bankfile_format f[] = {
+		CONFIG_FORMAT_CAMT053, CONFIG_FORMAT_MT940, CONFIG_FORMAT_CAMT054};
+	return k < sizeof(f) / sizeof(f[0]) ? f[k] : CONFIG_FORMAT_CSV;
+}
+
+int bankgen_ini(const char *const *banks, size_t bank_count,
+		const char *const *billers, size_t biller_count, char *buf,
+		size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < bank_count; k++) {
+		enum config_bankfile_format f = bankgen_format(k);
+		if (f == CONFIG_FORMAT_CSV)
+			continue;
+		used += (size_t)snprintf(buf + used, used < size ? size - used : 0,
+					 "\n[bankfile %s]\nformat = %s\nbiller_accounts = ",
+					 banks[k], config_bankfile_format_name(f));
+		for (size_t b = 0; b < biller_count; b++)
+			used += (size_t)snprintf(buf + used, used < size ? size - used : 0,
+						 "%s%s:COLL-%s-%s", b ? ", " : "", billers[b],
+						 banks[k], billers[b]);
+		used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "\n");
+	}
+	return used < size ? 0 : -1;
+}
+
+static const char *statement_suffix_of(enum config_bankfile_format f)
+{
+	return f == CONFIG_FORMAT_CSV ? ".csv" : f == CONFIG_FORMAT_MT940 ? ".sta" : ".xml";
+}
+
+static enum config_bankfile_format format_of(const char *const *banks,
+					     size_t bank_count, const char *bank)
+{
+	for (size_t k = 0; k < bank_count; k++)
+		if (strcmp(banks[k], bank) == 0)
+			return bankgen_format(k);
+	return CONFIG_FORMAT_CSV;
+}
+
+/* One statement of (bank, date, biller) with its lines; camt Stmt/Ntfctn
+ * or an MT940 :20: .. - block. Amounts are money_format()'s, with a comma
+ * for MT940. The world's texts (ids, accounts, invoices: [A-Za-z0-9._/-])
+ * need no XML escaping. */
+static void write_statement(FILE *f, enum config_bankfile_format fmt,
+			    const struct line *lines, size_t n,
+			    const struct line *model, int index)
+{
+	int64_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!lines[i].drop && strcmp(lines[i].biller, model->biller) == 0)
+			money_add(sum, lines[i].amount_minor, &sum);
+	const char *d = model->date, *bank = model->bank, *biller = model->biller;
+	const char *ccy = model->currency->code;
+	char total[MONEY_TEXT_MAX], a[MONEY_TEXT_MAX];
+	money_format(sum, model->currency, total, sizeof(total));
+	bool mt = fmt == CONFIG_FORMAT_MT940;
+	char yymmdd[7] = {d[2], d[3], d[5], d[6], d[8], d[9], 0};
+	if (mt) {
+		*strchr(total, '.') = ',';
+		fprintf(f, ":20:S%s-%d\r\n:25:COLL-%s-%s\r\n:28C:%d/1\r\n"
+			":60F:C%s%s0,\r\n", yymmdd, index, bank, biller, index, yymmdd, ccy);
+	} else {
+		fprintf(f, "<%s><Id>%s-%s-%s</Id><FrToDt><FrDtTm>%sT00:00:00Z</FrDtTm>"
+			"<ToDtTm>%sT23:59:59Z</ToDtTm></FrToDt><Acct><Id><Othr><Id>COLL-%s-%s"
+			"</Id></Othr></Id></Acct>\n", fmt == CONFIG_FORMAT_CAMT053 ? "Stmt"
+			: "Ntfctn", bank, d, biller, d, d, bank, biller);
+		if (fmt == CONFIG_FORMAT_CAMT053)
+			fprintf(f, "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt "
+				"Ccy=\"%s\">0</Amt><CdtDbtInd>CRDT</CdtDbtInd></Bal>\n<Bal><Tp>"
+				"<CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"%s\">%s</Amt>"
+				"<CdtDbtInd>CRDT</CdtDbtInd></Bal>\n", ccy, ccy, total);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct line *l = &lines[i];
+		if (l->drop || strcmp(l->biller, biller) != 0)
+			continue;
+		money_format(l->amount_minor, l->currency, a, sizeof(a));
+		if (mt) {
+			char *dot = strchr(a, '.');
+			if (dot != NULL)
+				*dot = ',';
+			fprintf(f, ":61:%s%.2s%.2sC%s%sNTRFNONREF\r\n:86:?20EREF+%s?21%s %s\r\n",
+				yymmdd, d + 5, d + 8, a, dot ? "" : ",", l->intent_id,
+				l->account, l->invoice);
+		} else {
+			fprintf(f, "<Ntry><Amt Ccy=\"%s\">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+				"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>%s</Dt></BookgDt><NtryDtls>"
+				"<TxDtls><Refs><EndToEndId>%s</EndToEndId></Refs><RmtInf><Ustrd>"
+				"%s %s</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n", ccy, a, d,
+				l->intent_id, l->account, l->invoice);
+		}
+	}
+	if (mt)
+		fprintf(f, ":62F:C%s%s%s\r\n-\r\n", yymmdd, ccy, total);
+	else
+		fprintf(f, "</%s>\n", fmt == CONFIG_FORMAT_CAMT053 ? "Stmt" : "Ntfctn");
+}
+
+/* A statement file of bank on date: one statement per biller of lines,
+ * or (no lines: an empty day) one of model's biller without entries. */
+static int write_statements(const char *out_dir, enum config_bankfile_format fmt,
+			    const struct line *lines, size_t n,
+			    const struct line *model, char *errstr,
+			    size_t errstr_size)
+{
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof(path), "%s/bank-%s-%s%s", out_dir, model->bank,
+		 model->date, fmt == CONFIG_FORMAT_MT940 ? ".sta" : ".xml");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (f == NULL) {
+		errstr_set(errstr, errstr_size, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	bool n053 = fmt == CONFIG_FORMAT_CAMT053;
+	if (fmt != CONFIG_FORMAT_MT940)
+		fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document "
+			"xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.05%c.001.08\"><%s>"
+			"<GrpHdr><MsgId>%s-%s</MsgId><CreDtTm>%sT23:59:59Z</CreDtTm></GrpHdr>\n",
+			n053 ? '3' : '4', n053 ? "BkToCstmrStmt" : "BkToCstmrDbtCdtNtfctn",
+			model->bank, model->date, model->date);
+	const struct line *seen[64]; /* each biller's first line */
+	int index = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool first = true;
+		for (int k = 0; k < index && first; k++)
+			first = strcmp(seen[k]->biller, lines[i].biller) != 0;
+		if (first && index == (int)(sizeof(seen) / sizeof(seen[0]))) {
+			fclose(f);
+			errstr_set(errstr, errstr_size, "%s: more than 64 billers", path);
+			return -1;
+		}
+		if (first) {
+			seen[index] = &lines[i];
+			write_statement(f, fmt, lines, n, &lines[i], ++index);
+		}
+	}
+	if (n == 0)
+		write_statement(f, fmt, lines, 0, model, 1);
+	if (fmt != CONFIG_FORMAT_MT940)
+		fprintf(f, "</%s></Document>\n", n053 ? "BkToCstmrStmt"
+						     : "BkToCstmrDbtCdtNtfctn");
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		errstr_set(errstr, errstr_size, "cannot write %s", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* An empty day's file for bank on date. */
 static int write_empty(const char *out_dir, const char *bank, const char *date,
 		       char *errstr, size_t errstr_size)
@@ -270,7 +426,13 @@ int bankgen_write_all(const char *accepted_log, const char *out_dir,
 		while (end < n && strcmp(lines[end].date, lines[start].date) == 0 &&
 		       strcmp(lines[end].bank, lines[start].bank) == 0)
 			end++;
-		if (write_file(out_dir, lines + start, end - start, errstr, errstr_size) < 0)
+		enum config_bankfile_format fmt =
+			format_of(banks, bank_count, lines[start].bank);
+		if ((fmt == CONFIG_FORMAT_CSV
+			     ? write_file(out_dir, lines + start, end - start, errstr,
+					  errstr_size)
+			     : write_statements(out_dir, fmt, lines + start, end - start,
+						&lines[start], errstr, errstr_size)) < 0)
 			goto out;
 		st.files_written++;
 		for (size_t i = start; i < end; i++)
@@ -287,10 +449,20 @@ int bankgen_write_all(const char *accepted_log, const char *out_dir,
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && strcmp(lines[i].date, lines[i - 1].date) == 0)
 			continue;
-		for (size_t k = 0; k < bank_count; k++)
-			if (write_empty(out_dir, banks[k], lines[i].date, errstr,
-					errstr_size) < 0)
+		for (size_t k = 0; k < bank_count; k++) {
+			struct line model = lines[i];
+			snprintf(model.bank, sizeof(model.bank), "%s", banks[k]);
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/bank-%s-%s%s", out_dir, banks[k],
+				 lines[i].date, statement_suffix_of(bankgen_format(k)));
+			if (bankgen_format(k) == CONFIG_FORMAT_CSV
+				    ? write_empty(out_dir, banks[k], lines[i].date, errstr,
+						  errstr_size) < 0
+				    : access(path, F_OK) != 0 &&
+					      write_statements(out_dir, bankgen_format(k), NULL, 0,
+							       &model, errstr, errstr_size) < 0)
 				goto out;
+		}
 	}
 	*ret = st;
 	rc = 0;

@@ -169,7 +169,19 @@ static int free_port(void)
 
 static int write_world(struct demo *d, char *err, size_t err_size)
 {
-	char extra[2048];
+	char extra[4096], bankfiles[2048];
+	const char *bank_ids[WORLD_BANKS_MAX];
+	char bank_buf[WORLD_BANKS_MAX][8];
+	for (int k = 0; k < d->o.banks; k++) {
+		world_bank_id(k, bank_buf[k]);
+		bank_ids[k] = bank_buf[k];
+	}
+	/* BNK1 sends camt.053, BNK2 MT940, BNK3 camt.054 (bankgen_format). */
+	if (bankgen_ini(bank_ids, (size_t)d->o.banks, world_biller_ids, WORLD_BILLERS,
+			bankfiles, sizeof(bankfiles)) < 0) {
+		snprintf(err, err_size, "[bankfile] sections too long");
+		return -1;
+	}
 	snprintf(extra, sizeof(extra),
 		 "[intake]\nport = %d\nevents_log = events.jsonl\n"
 		 "inflight_max = 20000\n\n"
@@ -177,8 +189,8 @@ static int write_world(struct demo *d, char *err, size_t err_size)
 		 "[settle]\ntimezone = UTC\ncutoff = 00:00\nbank_files_dir = bank\n"
 		 "reports_dir = reports\nevents_file = events.jsonl\n"
 		 "outage_file = outages.csv\noutage_events_min = 20\n"
-		 "outage_events_window_s = 300\n",
-		 d->intake_port);
+		 "outage_events_window_s = 300\n%s",
+		 d->intake_port, bankfiles);
 	struct world_opts w = {
 		.dir = d->o.dir,
 		.scenario = {.seed = d->o.seed, .accounts_per_biller = d->o.accounts,

@@ -175,6 +175,30 @@ static const struct {
 	 "t.ini:3: [bankfile BNK1]: missing required key detail_columns"},
 	{BANK "[bankfile BNK1]\ndelimiter = semicolon\n[bank BNK2]\nname = Two\n",
 	 "t.ini:3: [bankfile BNK1]: missing required key detail_columns"},
+	/* format and the statement keys (settle/statement.h) */
+	{BANK "[bankfile BNK1]\nformat = xml\n",
+	 "t.ini:4: [bankfile BNK1] format: csv, camt053, camt054 or mt940"},
+	{BANK "[bankfile BNK1]\nformat = camt053\n",
+	 "t.ini:3: [bankfile BNK1]: missing required key biller_accounts (a "
+	 "statement's account names its biller)"},
+	{BANK "[bankfile BNK1]\nformat = mt940\n" COLS(COLS_STD),
+	 "t.ini:3: [bankfile BNK1]: delimiter, decimal_separator, detail_columns "
+	 "and the tags are for format csv only"},
+	{BANK "[bankfile BNK1]\n" COLS(COLS_STD) "intent_id_from = tx_id\n",
+	 "t.ini:3: [bankfile BNK1]: intent_id_from, the patterns and "
+	 "biller_accounts are for the statement formats, not csv"},
+	{BANK "[bankfile BNK1]\nformat = camt054\nintent_id_from = e2e\n",
+	 "t.ini:5: [bankfile BNK1] intent_id_from: end_to_end_id, instr_id, tx_id, "
+	 "acct_svcr_ref, remittance, creditor_ref or none"},
+	{BANK "[bankfile BNK1]\nformat = camt053\nbiller_accounts = water:JO1\n",
+	 "t.ini:5: [bankfile BNK1] biller_accounts: 'water:JO1' is not "
+	 "BILLER:ACCOUNT with a biller defined above"},
+	{BANK "[bankfile BNK1]\nformat = camt053\nintent_id_pattern = [a\n",
+	 "t.ini:5: [bankfile BNK1] intent_id_pattern: not a POSIX extended regex: "
+	 "Unmatched [, [^, [:, [., or [="},
+	{BANK "[bankfile BNK1]\nformat = camt053\naccount_pattern = ACC[0-9]+\n",
+	 "t.ini:5: [bankfile BNK1] account_pattern: needs a group (...) around "
+	 "the value"},
 	{BANK "[bankfile BNK1]\n" COLS(COLS_STD) "colums = x\n",
 	 "t.ini:5: [bankfile BNK1] colums: unknown key"},
 	{BANK "[bankfile BNK1]\n" COLS(COLS_STD) COLS(COLS_STD),

@@ -176,11 +176,65 @@ START_TEST(test_categories)
 }
 END_TEST
 
+/* Statement lines (camt/MT940 readers): not booked ones are skipped,
+ * debits are not_a_payment (a finding, not counted in the bank side), and a
+ * line with only a booking date matches by rule within its own window. */
+START_TEST(test_statement_lines)
+{
+	struct config *cfg;
+	char err[512], id1[37], id2[37];
+	ck_assert_int_eq(config_load_string(cfg_text, "t.ini", "/tmp", &cfg, err, sizeof(err)), 0);
+	sqlite3 *db = setup_ledger();
+	make_id(T0 + 1000, 1, id1);
+	make_id(T0 + 2000, 2, id2);
+	const struct currency *jod = currency_find("JOD");
+	struct bankfile *bf = bankfile_new();
+	bankfile_set_header(bf, "BNK1", "2026-11-25", "");
+	const struct bankfile_line base = {
+		.biller = "water", .currency = jod, .terminal = "", .idempotency_key = "",
+		.paid_at_ms = T0 + 12 * 3600000, .paid_at_window_ms = 36 * 3600000LL,
+	};
+	struct bankfile_line l[4] = {base, base, base, base};
+	l[0].intent_id = id1, l[0].account = "A1", l[0].amount_minor = 1000;
+	l[1].intent_id = "", l[1].account = "A6", l[1].amount_minor = 6000;
+	l[2].intent_id = "", l[2].account = "", l[2].amount_minor = 250;
+	l[2].debit = l[2].not_a_payment = true;
+	l[3].intent_id = id2, l[3].account = "A2", l[3].amount_minor = 2000;
+	l[3].status = BANKFILE_PENDING;
+	for (int i = 0; i < 4; i++) {
+		l[i].file_line = 10 * (i + 1);
+		ck_assert_int_eq(bankfile_add(bf, &l[i]), 0);
+	}
+	struct recon *r = recon_new(cfg, T0, T1, 600000);
+	ck_assert_int_eq(recon_add_file(r, "bank-BNK1-2026-11-25.xml", bf), 0);
+	ck_assert_msg(recon_run_biller(r, 0, db, NULL, NULL, err, sizeof(err)) == 0, "%s", err);
+	const struct recon_total *t = recon_total_at(r, 0, 0);
+	ck_assert_int_eq(t->matched_count, 1);
+	ck_assert_int_eq(t->matched_by_rule_count, 1); /* 11.8 h off: its window */
+	ck_assert_int_eq(t->matched_by_rule_minor, 6000);
+	ck_assert_int_eq(t->kind_count[RECON_NOT_A_PAYMENT], 1);
+	ck_assert_int_eq(t->bank_count, 2);
+	ck_assert_int_eq(t->kind_count[RECON_LEDGER_ONLY], 4); /* k2 k3 k5 k10 */
+	ck_assert_uint_eq(recon_finding_count(r), 5);
+	const struct recon_finding *f = recon_finding_at(r, 0);
+	ck_assert_int_eq(f->kind, RECON_NOT_A_PAYMENT);
+	ck_assert_int_eq(f->file_line, 30);
+	ck_assert(!recon_kind_is_discrepancy(RECON_NOT_A_PAYMENT));
+	ck_assert(recon_kind_is_discrepancy(RECON_BANK_ONLY));
+	recon_free(r);
+	bankfile_free(bf);
+	sqlite3_close(db);
+	config_free(cfg);
+	cleanup();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("recon");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_categories);
+	tcase_add_test(tc, test_statement_lines);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -30,4 +30,7 @@ dups=$(j duplicates_absorbed)
 [ "$dups" -ge 100 ] || fail "duplicates absorbed: $dups < 100"
 [ "$(j shed_503)" -gt 0 ] || fail "the outage shed nothing"
 grep -q "^OK: nothing accepted was lost" "$SCRATCH/demo.out" || fail "no OK line"
+# BNK01 sent camt.053, BNK02 MT940 (sim/bankgen.c): both read and used.
+used=$(python3 -c 'import json,glob,sys; d=json.load(open(glob.glob(sys.argv[1] + "/reports/*/summary.json")[0])); print(" ".join(sorted(f["bank"] + f["file"][-4:] + ":" + f["status"] for f in d["files"])))' "$SCRATCH/demo")
+assert_eq "statement files used" "BNK01.xml:used BNK02.sta:used" "$used"
 echo "demo end to end: ok ($(j shed_503) shed, $dups duplicates absorbed)"

@@ -238,6 +238,70 @@ grep -q "tasdid.ini:$(grep -n '^detail_columns' tasdid.ini | cut -d: -f1): \[ban
   || { cat err.txt >&2; fail "bad variant not refused with FILE:LINE"; }
 cp std.ini tasdid.ini
 
+# The same payments as bank statements: BNK1 sends camt.053, BNK2 MT940
+# ([bankfile BANK] format). They feed the same reconciliation: the same
+# reconciliation.csv and settlement.csv as the balanced csv run, exit 0;
+# the camt statement's fee (a debit) is reported as not_a_payment, which
+# is not a discrepancy. The legacy line (no intent id) matches by rule on
+# the account found in the remittance text.
+mkdir csv.saved && mv bank/bank-BNK1-2026-11-25.csv bank/bank-BNK2-2026-11-25.csv csv.saved/
+cat >>tasdid.ini <<'INI'
+
+[bankfile BNK1]
+format = camt053
+biller_accounts = water:JO-WATER-1
+account_pattern = (ACC-[0-9]+)
+
+[bankfile BNK2]
+format = mt940
+biller_accounts = power:PWR-ACC-9
+INI
+ntry() { # AMOUNT CDTDBT ENDTOENDID USTRD
+  printf '<Ntry><Amt Ccy="JOD">%s</Amt><CdtDbtInd>%s</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-25</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>%s</EndToEndId></Refs><RmtInf><Ustrd>%s</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n' "$@"
+}
+{ echo '<?xml version="1.0" encoding="UTF-8"?>'
+  echo '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-26T01:00:00+03:00</CreDtTm></GrpHdr>'
+  echo '<Stmt><Id>S-1125</Id><FrToDt><FrDtTm>2026-11-25T00:00:00+03:00</FrDtTm><ToDtTm>2026-11-26T00:00:00+03:00</ToDtTm></FrToDt><Acct><Id><Othr><Id>JO-WATER-1</Id></Othr></Id></Acct>'
+  echo '<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="JOD">100.000</Amt><CdtDbtInd>CRDT</CdtDbtInd></Bal>'
+  echo '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="JOD">128.750</Amt><CdtDbtInd>CRDT</CdtDbtInd></Bal>'
+  ntry 10.000 CRDT "$I1" "water ACC-1"
+  ntry 5.000 CRDT "$I2" "water ACC-2"
+  ntry 7.000 CRDT "$I3" "water ACC-3"
+  ntry 3.000 CRDT NOTPROVIDED "water ACC-5"
+  ntry 4.000 CRDT "$I6" "water ACC-6"
+  ntry 0.250 DBIT NOTPROVIDED "fees"
+  echo '</Stmt></BkToCstmrStmt></Document>'
+} >bank/bank-BNK1-2026-11-25.xml
+printf ':20:P1125\r\n:25:PWR-ACC-9\r\n:28C:1/1\r\n:60F:C261124JOD0,\r\n:61:2611251125C20,000NTRFNONREF//B2-1\r\n:86:?20EREF+%s?21INV, 1\r\n:62F:C261125JOD20,000\r\n-' "$I7" >bank/bank-BNK2-2026-11-25.sta
+run_settle
+[ "$RC" = 0 ] || { cat out.txt err.txt reports/2026-11-25/discrepancies.csv >&2; fail "statement run: exit $RC"; }
+for f in reconciliation.csv settlement.csv grace.csv; do
+  cmp "balanced/$f" "reports/2026-11-25/$f" || fail "statements: $f differs from the csv files'"
+done
+assert_eq "statements: not_a_payment" 1 "$(json "d['counts']['not_a_payment']")"
+assert_eq "statements: matched_by_rule" 1 "$(json "d['counts']['matched_by_rule']")"
+grep -q '^2026-11-25,not_a_payment,BNK1,water,bank-BNK1-2026-11-25.xml,' reports/2026-11-25/discrepancies.csv \
+  || { cat reports/2026-11-25/discrepancies.csv >&2; fail "fee not reported as not_a_payment"; }
+# statement show: what was read and every check; a bad balance is refused (4).
+"$TASDID" statement show -c tasdid.ini bank/bank-BNK1-2026-11-25.xml --json >show.json
+assert_eq "show: entries" 6 "$(python3 -c "import json; print(len(json.load(open('show.json'))['entries']))")"
+assert_eq "show: intent" "$I7" "$("$TASDID" statement show -c tasdid.ini bank/bank-BNK2-2026-11-25.sta --json | python3 -c "import json,sys; print(json.load(sys.stdin)['entries'][0]['intent_id'])")"
+sed -i 's/128.750/128.751/' bank/bank-BNK1-2026-11-25.xml
+set +e; "$TASDID" statement show -c tasdid.ini bank/bank-BNK1-2026-11-25.xml >show.txt; RC=$?; set -e
+assert_eq "show: refused exit" 4 "$RC"
+grep -q 'refused: line 3: statement S-1125: /Document/BkToCstmrStmt/Stmt\[1\]: balance JOD: opening 100.000 + credits 29.000 - debits 0.250 = 128.750, but the closing balance (CLBD) is 128.751' show.txt \
+  || { cat show.txt >&2; fail "show: refusal reason"; }
+run_settle
+assert_eq "statements: refused camt exit" 4 "$RC"
+# A csv file for a bank that sends camt.053 is refused, naming the suffix.
+cp csv.saved/bank-BNK1-2026-11-25.csv bank/
+run_settle
+grep -q 'file_refused,BNK1,,bank-BNK1-2026-11-25.csv,0,,,,,,"the bank.s format is camt053, whose files end in .xml' reports/2026-11-25/discrepancies.csv \
+  || { cat reports/2026-11-25/discrepancies.csv >&2; fail "csv file of a camt bank"; }
+rm bank/bank-BNK1-2026-11-25.xml bank/bank-BNK2-2026-11-25.sta
+mv csv.saved/* bank/
+cp std.ini tasdid.ini
+
 # Usage errors.
 set +e; "$TASDID" settle -c tasdid.ini --date 2026-13-01 2>/dev/null; RC=$?; set -e
 assert_eq "bad date exit" 2 "$RC"
