@@ -463,6 +463,14 @@ bool guard_active(const struct guard *g)
 	return g != NULL && atomic_load(&g->state) != GUARD_INACTIVE;
 }
 
+const char *guard_state_name(const struct guard *g)
+{
+	if (g == NULL)
+		return "off";
+	int st = atomic_load(&g->state);
+	return st == GUARD_ACTIVE ? "on" : st == GUARD_INACTIVE ? "off" : "unknown";
+}
+
 int guard_admit(struct guard *g, size_t biller_index, const char *key,
 		size_t key_len, int32_t *ret_partition)
 {

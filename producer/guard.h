@@ -101,6 +101,9 @@ void guard_stop(struct guard *g);
  * cluster is, the guard is active and sheds (it cannot vouch). */
 bool guard_active(const struct guard *g);
 
+/* "on", "off" or "unknown" (auto, cluster not yet identified). */
+const char *guard_state_name(const struct guard *g);
+
 /* Admit one intent of biller biller_index keyed by key: on success
  * returns 0 with *ret_partition, and the intent's bytes reserved until
  * guard_delivered(). -1: shed it (backlog_full). Thread-safe. */

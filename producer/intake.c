@@ -570,10 +570,13 @@ static enum MHD_Result answer_get(struct intake *ik, struct MHD_Connection *c,
 {
 	if (strcmp(url, "/healthz") == 0)
 		return send_text(ik, c, 200, "{\"status\":\"alive\"}");
-	if (strcmp(url, "/readyz") == 0)
-		return atomic_load(&ik->ready) && !atomic_load(&ik->stopping)
-			? send_text(ik, c, 200, "{\"status\":\"ready\"}")
-			: send_text(ik, c, 503, "{\"status\":\"not ready\"}");
+	if (strcmp(url, "/readyz") == 0) {
+		bool ready = atomic_load(&ik->ready) && !atomic_load(&ik->stopping);
+		char b[96];
+		snprintf(b, sizeof(b), "{\"status\":\"%s\",\"backlog_guard\":\"%s\"}",
+			 ready ? "ready" : "not ready", guard_state_name(ik->guard));
+		return send_text(ik, c, ready ? 200 : 503, b);
+	}
 	if (strcmp(url, "/metrics") == 0) {
 		struct metrics_gauges g = {
 			.inflight = atomic_load(&ik->inflight),

@@ -70,6 +70,7 @@ json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.arg
 start_broker -c t.ini
 start_intake
 grep -q 'backlog guard on (auto, embedded broker)' intake.err || { cat intake.err >&2; fail "guard not on"; }
+assert_eq "readyz shows the guard" on "$(curl -sf "$URL/readyz" | jq -r .backlog_guard)"
 start_load
 wait_for 60 sheds_seen || fail "the intake never shed backlog_full"
 kill -0 "$LOAD_PID" || fail "load finished without the consumer: nothing was held back"
@@ -109,6 +110,7 @@ start_broker -c t.ini
 start_intake --guard off
 loud() { grep -q 'BACKLOG GUARD OFF ON THE EMBEDDED BROKER' intake.err; }
 wait_for 10 loud || { cat intake.err >&2; fail "no loud warning with the guard off"; }
+assert_eq "readyz shows the guard off" off "$(curl -sf "$URL/readyz" | jq -r .backlog_guard)"
 start_load
 rc=0; wait "$LOAD_PID" || rc=$?
 assert_eq "guard off: load exit status" 0 "$rc"
