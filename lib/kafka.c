@@ -199,28 +199,36 @@ static int props_set_table(struct kafka_props *props,
 	return 0;
 }
 
-rd_kafka_t *kafka_client_new(const struct kafka_client_spec *spec,
-			     char *errstr, size_t errstr_size)
+rd_kafka_conf_t *kafka_client_conf(const struct kafka_client_spec *spec,
+				   char *errstr, size_t errstr_size)
 {
 	assert(spec != NULL && spec->name != NULL);
 	/* On the heap: 128 entries are too large for a daemon's stack. */
 	struct kafka_props *props = calloc(1, sizeof(*props));
 	rd_kafka_conf_t *conf = NULL;
-	rd_kafka_t *rk = NULL;
 	if (props == NULL) {
 		errstr_set(errstr, errstr_size, "%s: out of memory", spec->name);
 		return NULL;
 	}
 	if (props_set_table(props, spec->defaults, spec->defaults_count,
-			    errstr, errstr_size) < 0 ||
-	    (spec->user != NULL &&
-	     kafka_props_append(props, spec->user, errstr, errstr_size) < 0) ||
+			    errstr, errstr_size) == 0 &&
+	    (spec->user == NULL ||
+	     kafka_props_append(props, spec->user, errstr, errstr_size) == 0) &&
 	    props_set_table(props, spec->forced, spec->forced_count, errstr,
-			    errstr_size) < 0)
-		goto out;
-	conf = kafka_conf_new(props, errstr, errstr_size);
+			    errstr_size) == 0)
+		conf = kafka_conf_new(props, errstr, errstr_size);
+	kafka_props_clear(props);
+	free(props);
+	return conf;
+}
+
+rd_kafka_t *kafka_client_new(const struct kafka_client_spec *spec,
+			     char *errstr, size_t errstr_size)
+{
+	rd_kafka_t *rk = NULL;
+	rd_kafka_conf_t *conf = kafka_client_conf(spec, errstr, errstr_size);
 	if (conf == NULL)
-		goto out;
+		return NULL;
 	if (spec->opaque != NULL)
 		rd_kafka_conf_set_opaque(conf, spec->opaque);
 	if (spec->dr_msg_cb != NULL)
@@ -235,8 +243,5 @@ rd_kafka_t *kafka_client_new(const struct kafka_client_spec *spec,
 		errstr_set(errstr, errstr_size, "%s: %s", spec->name, why);
 		rd_kafka_conf_destroy(conf); /* not taken on failure */
 	}
-out:
-	kafka_props_clear(props);
-	free(props);
 	return rk;
 }

@@ -110,6 +110,14 @@ struct kafka_client_spec {
 			     void *opaque);
 };
 
+/* The configuration kafka_client_new() would create the client with, its
+ * three layers applied, without the callbacks and opaque: for a second
+ * client that must reach the same cluster the same way (the intake's
+ * backlog guard). Returns the conf, owned by the caller, or NULL with
+ * errstr as kafka_client_new(). */
+rd_kafka_conf_t *kafka_client_conf(const struct kafka_client_spec *spec,
+				   char *errstr, size_t errstr_size);
+
 /* The client spec describes. Returns the handle, owned by the caller
  * (rd_kafka_destroy), or NULL with "NAME: reason" (or the property's
  * name and librdkafka's reason) in errstr. */

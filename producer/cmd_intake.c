@@ -20,7 +20,7 @@ static void intake_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: tasdid intake -c CONFIG [-b BROKERS] [-X KEY=VALUE]... [-F FILE]\n"
-		"                     [--listen ADDR] [--port PORT]\n"
+		"                     [--listen ADDR] [--port PORT] [--guard MODE]\n"
 		"\n"
 		"Serves the HTTP intake (docs/api.md): bank terminals POST payment\n"
 		"intents; each is answered 202 only once Kafka has it (acks=all,\n"
@@ -34,6 +34,9 @@ static void intake_usage(FILE *out)
 		"      --listen ADDR   IPv4 address to listen on (default [intake]\n"
 		"                      listen, else 127.0.0.1)\n"
 		"      --port PORT     TCP port (default [intake] port, else 8080)\n"
+		"      --guard MODE    backlog guard: auto (on for the embedded broker),\n"
+		"                      on, off (default [intake] guard, else auto);\n"
+		"                      off on the embedded broker can lose 202s\n"
 		"      --testing-only-no-produce\n"
 		"                      TESTING/BENCHMARKS ONLY: answer 202 WITHOUT\n"
 		"                      Kafka (the HTTP path alone; never in service:\n"
@@ -48,6 +51,7 @@ struct intake_cli {
 	const char *listen;
 	int port; /* 0: from config */
 	int no_produce;
+	const char *guard; /* NULL: from config */
 	struct kafka_props props;
 };
 
@@ -58,6 +62,7 @@ static int parse_cli(int argc, char **argv, struct intake_cli *o)
 		{"listen", required_argument, NULL, 'L'},
 		{"port", required_argument, NULL, 'p'},
 		{"testing-only-no-produce", no_argument, NULL, 'N'},
+		{"guard", required_argument, NULL, 'G'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -77,6 +82,7 @@ static int parse_cli(int argc, char **argv, struct intake_cli *o)
 		case 'c': o->config_path = optarg; break;
 		case 'L': o->listen = optarg; break;
 		case 'N': o->no_produce = 1; break;
+		case 'G': o->guard = optarg; break;
 		case 'p':
 			if (intopt_parse(optarg, 1, 65535, &v) < 0) {
 				fprintf(stderr, "tasdid intake: bad port '%s'\n", optarg);
@@ -93,6 +99,31 @@ static int parse_cli(int argc, char **argv, struct intake_cli *o)
 		return 2;
 	}
 	return -1;
+}
+
+/* The backlog guard's keys (producer/guard.h, docs/intake.md). */
+static int read_guard(const struct config *cfg, const struct intake_cli *cli,
+		      struct guard_opts *g, char *err, size_t err_size)
+{
+	const char *mode = cli->guard != NULL
+		? cli->guard : config_get_str(cfg, "intake", "guard", "auto");
+	if (guard_mode_parse(mode, &g->mode) < 0) {
+		const struct config_entry *e = config_get(cfg, "intake", "guard");
+		if (cli->guard != NULL || e == NULL)
+			snprintf(err, err_size, "--guard %s: must be auto, on or off",
+				 mode);
+		else
+			snprintf(err, err_size, "%s:%d: [intake] guard: must be "
+				 "auto, on or off", config_path(cfg), e->line);
+		return -1;
+	}
+	return config_get_int64(cfg, "intake", "guard_partition_bytes",
+				GUARD_MOCK_PARTITION_BYTES, 64 * 1024,
+				(int64_t)1 << 50, &g->partition_bytes, err,
+				err_size) < 0 ||
+	       config_get_int64(cfg, "intake", "guard_margin_permille", 50, 0,
+				500, &g->margin_permille, err, err_size) < 0
+		? -1 : 0;
 }
 
 /* [intake] keys into opts; every bound is documented in
@@ -153,7 +184,7 @@ static int read_config(const struct config *cfg, const struct intake_cli *cli,
 	}
 	o->events_path = events_path;
 	o->no_produce = cli->no_produce;
-	return 0;
+	return read_guard(cfg, cli, &o->guard, err, err_size);
 }
 
 /* Run until a stop signal or a fatal producer error; then drain. */
@@ -213,6 +244,10 @@ int cmd_intake(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	if (o.guard.mode == GUARD_OFF)
+		log_warn("backlog guard off (--guard / [intake] guard): on the "
+			 "embedded broker, intents answered 202 can be dropped "
+			 "before they are posted");
 	if (o.no_produce)
 		log_warn("--testing-only-no-produce: answering 202 WITHOUT Kafka "
 			 "(benchmarks only)");

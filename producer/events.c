@@ -27,6 +27,7 @@ static const char *const reason_names[EVENT_REASON_COUNT] = {
 	[EVENT_LATE_DELIVERED] = "late_delivered",
 	[EVENT_STOPPING] = "stopping",
 	[EVENT_FATAL] = "fatal",
+	[EVENT_BACKLOG_FULL] = "backlog_full",
 };
 
 const char *event_reason_name(enum event_reason r)

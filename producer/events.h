@@ -25,6 +25,8 @@ enum event_reason {
 	EVENT_LATE_DELIVERED,     /* 503 answered, then Kafka confirmed it */
 	EVENT_STOPPING,           /* the intake is shutting down */
 	EVENT_FATAL,              /* the producer hit a fatal error */
+	EVENT_BACKLOG_FULL,       /* the partition could not hold more unposted
+	                           * intents (producer/guard.h) */
 	EVENT_REASON_COUNT
 };
 

@@ -56,6 +56,9 @@ struct item {
 	struct ireq *req;
 	struct intent in;
 	rd_kafka_topic_t *rkt;
+	size_t biller_index;       /* in config order */
+	int32_t partition;         /* chosen by the guard, when guarded */
+	bool guarded;              /* admitted by the guard: report back */
 	struct reqcheck_error err; /* when status is 4xx */
 	int status;                /* 0 while waiting for the delivery report */
 	enum event_reason why;     /* when status is 503 */
@@ -91,6 +94,7 @@ struct intake {
 	rd_kafka_topic_t *events_rkt;
 	struct MHD_Daemon *mhd;
 	struct reaper *reaper; /* request_timeout_ms: reaper.h */
+	struct guard *guard;   /* the backlog guard: guard.h */
 	pthread_t poll_thr, health_thr;
 	bool threads_started;
 	atomic_bool quit, ready, brokers_down, fatal, stopping;
@@ -321,14 +325,17 @@ static enum MHD_Result answer_items(struct ireq *r)
 
 /* ---- producing ---- */
 
-static rd_kafka_topic_t *topic_of(const struct intake *ik,
-				  const struct config_biller *b)
+/* The item's topic (and its biller's index, for the guard). */
+static void item_set_topic(const struct intake *ik, struct item *it,
+			   const struct config_biller *b)
 {
 	for (size_t i = 0; i < config_biller_count(ik->cfg); i++)
-		if (config_biller_at(ik->cfg, i) == b)
-			return ik->rkts[i];
+		if (config_biller_at(ik->cfg, i) == b) {
+			it->rkt = ik->rkts[i];
+			it->biller_index = i;
+			return;
+		}
 	assert(!"biller not in config");
-	return NULL;
 }
 
 /* Produce one item; 0, or -1 with its status set to 503. */
@@ -338,16 +345,32 @@ static int produce_item(struct intake *ik, struct item *it)
 	int len = intent_encode(&it->in, buf, sizeof(buf));
 	assert(len > 0);
 	it->t0_us = now_us();
+	/* The guard picks the partition (the partitioner's own hash) and
+	 * sheds before that partition could drop an unposted intent. */
+	if (guard_active(ik->guard)) {
+		if (guard_admit(ik->guard, it->biller_index, it->in.account,
+				strlen(it->in.account), &it->partition) < 0) {
+			it->status = 503;
+			it->why = EVENT_BACKLOG_FULL;
+			return -1;
+		}
+		it->guarded = true;
+	}
 	/* Keyed by account: one account's payments go to one partition and
 	 * stay in order. RD_KAFKA_MSG_F_COPY: buf is on our stack. */
 	rd_kafka_resp_err_t err = rd_kafka_producev(ik->rk,
 		RD_KAFKA_V_RKT(it->rkt),
+		RD_KAFKA_V_PARTITION(it->guarded ? it->partition
+						 : RD_KAFKA_PARTITION_UA),
 		RD_KAFKA_V_KEY(it->in.account, strlen(it->in.account)),
 		RD_KAFKA_V_VALUE(buf, (size_t)len),
 		RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 		RD_KAFKA_V_OPAQUE(it), RD_KAFKA_V_END);
 	if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
 		return 0;
+	if (it->guarded)
+		guard_delivered(ik->guard, it->biller_index, it->partition, false, -1);
+	it->guarded = false;
 	it->status = 503;
 	it->why = err == RD_KAFKA_RESP_ERR__QUEUE_FULL ? EVENT_QUEUE_FULL :
 		  err == RD_KAFKA_RESP_ERR__FATAL ? EVENT_FATAL : EVENT_KAFKA_ERROR;
@@ -479,6 +502,9 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
 	metrics_observe_latency(ik->metrics, now_us() - it->t0_us);
 	atomic_fetch_sub(&ik->inflight, 1);
 	bool ok = m->err == RD_KAFKA_RESP_ERR_NO_ERROR;
+	if (it->guarded)
+		guard_delivered(ik->guard, it->biller_index, it->partition, ok,
+				m->offset);
 	bool maybe = !ok && rd_kafka_message_status(m) ==
 				    RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED;
 	if (ok)
@@ -545,10 +571,13 @@ static enum MHD_Result answer_get(struct intake *ik, struct MHD_Connection *c,
 {
 	if (strcmp(url, "/healthz") == 0)
 		return send_text(ik, c, 200, "{\"status\":\"alive\"}");
-	if (strcmp(url, "/readyz") == 0)
-		return atomic_load(&ik->ready) && !atomic_load(&ik->stopping)
-			? send_text(ik, c, 200, "{\"status\":\"ready\"}")
-			: send_text(ik, c, 503, "{\"status\":\"not ready\"}");
+	if (strcmp(url, "/readyz") == 0) {
+		bool ready = atomic_load(&ik->ready) && !atomic_load(&ik->stopping);
+		char b[96];
+		snprintf(b, sizeof(b), "{\"status\":\"%s\",\"backlog_guard\":\"%s\"}",
+			 ready ? "ready" : "not ready", guard_state_name(ik->guard));
+		return send_text(ik, c, ready ? 200 : 503, b);
+	}
 	if (strcmp(url, "/metrics") == 0) {
 		struct metrics_gauges g = {
 			.inflight = atomic_load(&ik->inflight),
@@ -703,7 +732,8 @@ static enum MHD_Result process_single(struct intake *ik, struct ireq *r)
 		it->status = it->err.status;
 		return answer_items(r);
 	}
-	it->rkt = ik->rk ? topic_of(ik, b) : NULL;
+	if (ik->rk != NULL)
+		item_set_topic(ik, it, b);
 	return produce_and_wait(ik, r, 1);
 }
 
@@ -792,7 +822,8 @@ static void batch_check_item(struct intake *ik, struct ireq *r,
 		it->status = it->err.status;
 		return;
 	}
-	it->rkt = ik->rk ? topic_of(ik, b) : NULL;
+	if (ik->rk != NULL)
+		item_set_topic(ik, it, b);
 }
 
 /* The fast path of a batch (batchscan.h): 0 with r->items and r->n
@@ -1041,9 +1072,12 @@ static void *health_main(void *arg)
 
 /* The producer: our defaults, then the operator's properties, then what
  * the answer semantics require (not overridable). */
+/* The intake's producer, and in *ret_plain_conf (owned by the caller) its
+ * configuration without our callbacks, for the backlog guard's own handle
+ * and its reading of partitioner and batch.size. NULL with errstr. */
 static rd_kafka_t *producer_new(const struct kafka_props *user,
-				struct intake *ik, char *errstr,
-				size_t errstr_size)
+				struct intake *ik, rd_kafka_conf_t **ret_plain_conf,
+				char *errstr, size_t errstr_size)
 {
 	const struct intake_opts *o = &ik->o;
 	char timeout[24], queue_msgs[24];
@@ -1065,7 +1099,13 @@ static rd_kafka_t *producer_new(const struct kafka_props *user,
 		{"linger.ms", "0.5"},
 		/* Large batches when busy: fewer produce requests per intent. */
 		{"batch.num.messages", "10000"},
-		{"batch.size", "1000000"},
+		/* 128 KiB, not librdkafka's 1 MB: the backlog guard (guard.h)
+		 * keeps one whole batch free per partition, because the batch
+		 * holding the first unposted intent may be mostly posted ones
+		 * and is only dropped whole. Batches reach this size only
+		 * after a stall (at 50k intents/s over 8 partitions a batch
+		 * per 0.5 ms linger is ~6 intents, ~2 KiB). */
+		{"batch.size", "131072"},
 		/* Bounded local queue (memory and time): see above. */
 		{"queue.buffering.max.messages", queue_msgs},
 		{"queue.buffering.max.kbytes", "262144"},
@@ -1103,14 +1143,33 @@ static rd_kafka_t *producer_new(const struct kafka_props *user,
 		.dr_msg_cb = on_delivery,
 		.error_cb = on_error,
 	};
-	return kafka_client_new(&spec, errstr, errstr_size);
+	*ret_plain_conf = kafka_client_conf(&spec, errstr, errstr_size);
+	if (*ret_plain_conf == NULL)
+		return NULL;
+	rd_kafka_t *rk = kafka_client_new(&spec, errstr, errstr_size);
+	if (rk == NULL) {
+		rd_kafka_conf_destroy(*ret_plain_conf);
+		*ret_plain_conf = NULL;
+	}
+	return rk;
 }
 
 static int start_kafka(struct intake *ik, const struct kafka_props *props,
 		       char *errstr, size_t errstr_size)
 {
-	ik->rk = producer_new(props, ik, errstr, errstr_size);
+	/* The guard's own handle: the same cluster, the same properties,
+	 * none of the producer's callbacks. */
+	rd_kafka_conf_t *guard_conf = NULL;
+	ik->rk = producer_new(props, ik, &guard_conf, errstr, errstr_size);
 	if (ik->rk == NULL)
+		return -1;
+	if (guard_opts_from_conf(guard_conf, &ik->o.guard, errstr,
+				 errstr_size) < 0) {
+		rd_kafka_conf_destroy(guard_conf);
+		return -1;
+	}
+	if (guard_start(ik->cfg, guard_conf, &ik->o.guard, &ik->guard, errstr,
+			errstr_size) < 0)
 		return -1;
 	size_t nb = config_biller_count(ik->cfg);
 	ik->rkts = calloc(nb > 0 ? nb : 1, sizeof(*ik->rkts));
@@ -1297,6 +1356,8 @@ int intake_stop(struct intake *ik, int64_t flush_timeout_ms)
 		 * error each) free the requests that wait for them. */
 		rd_kafka_purge(ik->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
 		rd_kafka_poll(ik->rk, 0);
+		/* After the last delivery report, before the producer goes. */
+		guard_stop(ik->guard);
 		for (size_t i = 0; ik->rkts && i < config_biller_count(ik->cfg); i++)
 			if (ik->rkts[i])
 				rd_kafka_topic_destroy(ik->rkts[i]);

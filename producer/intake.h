@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "guard.h"
 #include "kafka.h"
 #include "reqcheck.h"
 
@@ -32,6 +33,10 @@ struct intake_opts {
 	const char *events_path;     /* the events log */
 	const char *events_topic;
 	bool no_produce;             /* bench only: answer 202 without Kafka */
+	/* The backlog guard (guard.h): mode, partition_bytes and
+	 * margin_permille from [intake]; batch_bytes and partitioner are
+	 * filled in from the producer's configuration. */
+	struct guard_opts guard;
 };
 
 struct intake;

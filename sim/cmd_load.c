@@ -38,7 +38,8 @@ static void load_usage(FILE *out)
 		"  --rate N           intents per second (default 0: as fast as possible)\n"
 		"  --count N          intents to send (default 10000)\n"
 		"  --duration S       stop generating after S seconds\n"
-		"  --attempts N       tries per intent before giving up (default 20)\n"
+		"  --attempts N       tries per intent before giving up (default 20;\n"
+		"                     0: until accepted, as a terminal in a queue does)\n"
 		"  --accounts N       accounts per biller in the scenario (default 10000)\n"
 		"  --accepted-log F   append every accepted intent as a JSON line\n"
 		"  --json F           write the result as JSON\n");
@@ -84,7 +85,7 @@ int cmd_load(int argc, char **argv)
 		case 'r': num = &rate; lo = 0; hi = 10000000; break;
 		case 'N': num = &count; lo = 0; hi = 1000000000; break;
 		case 'd': num = &duration_s; lo = 0; hi = 86400; break;
-		case 'a': num = &attempts; lo = 1; hi = 1000; break;
+		case 'a': num = &attempts; lo = 0; hi = 1000; break;
 		case 's': num = &seed; lo = 0; hi = INT64_MAX; break;
 		case 'A': num = &accounts; lo = 1; hi = 10000000; break;
 		case 'h': load_usage(stdout); return 0;

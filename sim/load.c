@@ -175,7 +175,8 @@ static void retry_items(struct run *run, const struct group *g, const bool *agai
 	for (int i = 0; i < g->n; i++) {
 		if (!again[i])
 			continue;
-		if (g->items[i].attempts >= run->o->attempts_max || ng.items == NULL) {
+		if ((run->o->attempts_max > 0 &&
+		     g->items[i].attempts >= run->o->attempts_max) || ng.items == NULL) {
 			run->r->intents_gave_up++;
 			log_unaccepted(run, g, &g->items[i],
 				       g->items[i].unanswered ? "unanswered" : "shed");
@@ -586,7 +587,7 @@ int load_run(const struct load_opts *o, struct load_result *ret, char *errstr,
 	if (o->connections < 1 || o->connections > LOAD_CONNECTIONS_MAX ||
 	    o->batch_size < 0 || o->batch_size > LOAD_BATCH_MAX ||
 	    o->terminal_count == 0 || o->biller_count < 1 ||
-	    o->biller_count > LOAD_BILLERS_MAX || o->attempts_max < 1 ||
+	    o->biller_count > LOAD_BILLERS_MAX || o->attempts_max < 0 ||
 	    (o->count <= 0 && o->duration_ms <= 0)) {
 		errstr_set(errstr, errstr_size, "bad load options");
 		return -1;

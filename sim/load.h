@@ -39,7 +39,7 @@ struct load_opts {
 	int64_t rate_per_s;          /* intents per second, 0 = as fast as possible */
 	int64_t count;               /* intents to generate, 0 = until duration */
 	int64_t duration_ms;         /* stop generating after, 0 = until count */
-	int attempts_max;            /* tries per intent (1 = no retry) */
+	int attempts_max;            /* tries per intent (1 = no retry, 0 = no limit) */
 	int64_t retry_after_max_ms;  /* cap on honoured Retry-After */
 	int64_t request_timeout_ms;  /* a response slower than this is an error */
 	uint64_t first_index;        /* intent numbers start here */

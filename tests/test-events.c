@@ -33,7 +33,7 @@ START_TEST(test_reason_names)
 	static const char *const want[EVENT_REASON_COUNT] = {
 		"kafka_timeout", "kafka_error", "queue_full", "shed_inflight",
 		"brokers_down", "possibly_persisted", "late_delivered",
-		"stopping", "fatal",
+		"stopping", "fatal", "backlog_full",
 	};
 	for (int i = 0; i < EVENT_REASON_COUNT; i++)
 		ck_assert_str_eq(event_reason_name((enum event_reason)i), want[i]);
