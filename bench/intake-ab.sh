@@ -19,8 +19,9 @@ P1=$(fp); P2=$(fp); P3=$(fp)
 $BA/cli/tasdid broker -c "$S/tasdid.ini" --bootstrap-file "$S/bs" >/dev/null 2>"$S/broker.err" & PIDS+=($!)
 for _ in $(seq 100); do [ -s "$S/bs" ] && break; sleep 0.1; done
 BS=$(cat "$S/bs")
-$BA/cli/tasdid intake -c "$S/tasdid.ini" -b "$BS" $A 2>"$S/a.err" & PIDS+=($!); PA=$!
-$BB/cli/tasdid intake -c "$S/tasdid.ini" -b "$BS" --port $P2 $B 2>"$S/b.err" & PIDS+=($!); PB=$!
+# --guard off: nothing posts here, so the backlog guard would shed.
+$BA/cli/tasdid intake -c "$S/tasdid.ini" -b "$BS" --guard off $A 2>"$S/a.err" & PIDS+=($!); PA=$!
+$BB/cli/tasdid intake -c "$S/tasdid.ini" -b "$BS" --guard off --port $P2 $B 2>"$S/b.err" & PIDS+=($!); PB=$!
 $BA/cli/tasdid intake -c "$S/tasdid.ini" --port $P3 --testing-only-no-produce 2>"$S/bare.err" & PIDS+=($!); PC=$!
 for p in $P1 $P2; do for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/readyz" -o /dev/null && break; sleep 0.1; done; done
 HZ=$(getconf CLK_TCK)
