@@ -207,18 +207,24 @@ int money_sub(int64_t a, int64_t b, int64_t *ret)
 	return 0;
 }
 
-int money_format(int64_t minor, const struct currency *cur, char *buf,
-		 size_t size)
+/* minor's decimal text with exp fraction digits into buf; with grouped, a
+ * ',' between each group of three integer digits. Integer arithmetic only:
+ * digits of |minor| right to left, uint64 holds |INT64_MIN|. */
+static int format_digits(int64_t minor, int exp, bool grouped, char *buf,
+			 size_t size)
 {
-	assert(cur != NULL && buf != NULL);
-	/* Digits of |minor| right to left; uint64 holds |INT64_MIN|. */
 	uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-	char tmp[MONEY_TEXT_MAX];
+	char tmp[MONEY_GROUPED_TEXT_MAX];
 	size_t n = 0;
-	int exp = cur->exponent;
+	int int_digits = 0;
 	do {
 		if (exp > 0 && (int)n == exp)
 			tmp[n++] = '.';
+		if (exp == 0 || (int)n > exp) { /* an integer digit */
+			if (grouped && int_digits > 0 && int_digits % 3 == 0)
+				tmp[n++] = ',';
+			int_digits++;
+		}
 		tmp[n++] = (char)('0' + mag % 10);
 		mag /= 10;
 	} while (mag > 0 || (exp > 0 && (int)n <= exp));
@@ -230,4 +236,24 @@ int money_format(int64_t minor, const struct currency *cur, char *buf,
 		buf[k] = tmp[n - 1 - k];
 	buf[n] = '\0';
 	return (int)n;
+}
+
+int money_format(int64_t minor, const struct currency *cur, char *buf,
+		 size_t size)
+{
+	assert(cur != NULL && buf != NULL);
+	return format_digits(minor, cur->exponent, false, buf, size);
+}
+
+int money_format_grouped(int64_t minor, const struct currency *cur, char *buf,
+			 size_t size)
+{
+	assert(cur != NULL && buf != NULL);
+	return format_digits(minor, cur->exponent, true, buf, size);
+}
+
+int money_format_count_grouped(int64_t count, char *buf, size_t size)
+{
+	assert(buf != NULL);
+	return format_digits(count, 0, true, buf, size);
 }

@@ -14,6 +14,10 @@
  * including sign, point and NUL: 19 digits + '-' + '.' + leading "0" + NUL. */
 #define MONEY_TEXT_MAX 32
 
+/* The same for money_format_grouped(): one ',' more per three of the at
+ * most 19 integer digits. */
+#define MONEY_GROUPED_TEXT_MAX (MONEY_TEXT_MAX + 6)
+
 /* Longest amount text money_parse() looks at; longer input is refused before
  * any digit is read, so hostile input costs nothing. */
 #define MONEY_INPUT_MAX 40
@@ -66,5 +70,15 @@ int money_sub(int64_t a, int64_t b, int64_t *ret);
  * MONEY_TEXT_MAX is always enough), leaving buf unspecified. */
 int money_format(int64_t minor, const struct currency *cur, char *buf,
 		 size_t size);
+
+/* As money_format(), with a ',' between each group of three integer digits
+ * ("35,990,387.75", "-47,475.00", "700"): text for people to read
+ * (summary.html), never for machines (the CSV files and JSON stay plain).
+ * size MONEY_GROUPED_TEXT_MAX is always enough; -1 when buf is too small. */
+int money_format_grouped(int64_t minor, const struct currency *cur, char *buf,
+			 size_t size);
+
+/* A count grouped the same way ("1,295"), for the same readers. */
+int money_format_count_grouped(int64_t count, char *buf, size_t size);
 
 #endif

@@ -34,7 +34,7 @@ void report_csv_reconciliation(const struct report_model *m, FILE *f)
 		csvout_text(f, p->bank->id, false);
 		csvout_text(f, p->biller->id, false);
 		csvout_plain(f, cur->code, false);
-		csvout_plain(f, t->reconciled ? "reconciled" : "not_reconciled", false);
+		csvout_plain(f, report_pair_status_name(p->status), false);
 		csvout_plain(f, fmt_i64(t->bank_count, n), false);
 		csvout_plain(f, report_money(t->bank_minor, cur, a), false);
 		csvout_plain(f, fmt_i64(t->ledger_count, n), false);
@@ -146,7 +146,7 @@ void report_csv_settlement(const struct report_model *m, FILE *f)
 		csvout_text(f, p->bank->id, false);
 		csvout_text(f, p->biller->id, false);
 		csvout_plain(f, cur->code, false);
-		csvout_plain(f, p->total->reconciled ? "reconciled" : "not_reconciled", false);
+		csvout_plain(f, report_pair_status_name(p->status), false);
 		csvout_plain(f, fmt_i64(p->total->bank_count, n), false);
 		csvout_plain(f, report_money(p->total->bank_minor, cur, a), false);
 		csvout_plain(f, report_money(p->agreed_minor, cur, a), false);

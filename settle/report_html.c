@@ -1,7 +1,9 @@
 /* report_html — see report_html.h. */
 #include "report_html.h"
 
+#include <assert.h>
 #include <inttypes.h>
+#include <stdbool.h>
 
 static void html(FILE *f, const char *s)
 {
@@ -31,75 +33,162 @@ static void html_name(FILE *f, const char *id, const char *name,
 	}
 }
 
-/* A horizontal bar chart of counts as inline SVG. */
-static void svg_bars(FILE *f, const char *title, const char *const *labels,
-		     const int64_t *values, size_t n)
+/* An amount for people: grouped digits and the currency code, never
+ * broken across lines ("35,990,387.75 SYP"). */
+static void html_money(FILE *f, int64_t minor, const struct currency *cur)
+{
+	char a[MONEY_GROUPED_TEXT_MAX];
+	int rc = money_format_grouped(minor, cur, a, sizeof(a));
+	assert(rc >= 0); /* MONEY_GROUPED_TEXT_MAX always holds it */
+	(void)rc;
+	fprintf(f, "%s&nbsp;%s", a, cur->code);
+}
+
+static void html_count(FILE *f, int64_t count)
+{
+	char a[MONEY_GROUPED_TEXT_MAX];
+	int rc = money_format_count_grouped(count, a, sizeof(a));
+	assert(rc >= 0);
+	(void)rc;
+	fputs(a, f);
+}
+
+/* A horizontal bar chart of counts: a table of label, bar and number, so
+ * each bar's figure is text beside it at any width (and in print). The
+ * bars are inline SVG that stretch to the column (SVG fills print where
+ * CSS backgrounds do not). */
+static void chart(FILE *f, const char *title, const char *const *labels,
+		  const int64_t *values, size_t n)
 {
 	int64_t max = 1;
 	for (size_t i = 0; i < n; i++)
 		if (values[i] > max)
 			max = values[i];
-	fprintf(f, "<svg role=\"img\" aria-label=\"");
+	fputs("<table class=chart aria-label=\"", f);
 	html(f, title);
-	fprintf(f, "\" width=\"620\" height=\"%zu\" xmlns=\"http://www.w3.org/2000/svg\">\n",
-		n * 24 + 8);
+	fputs("\">\n", f);
 	for (size_t i = 0; i < n; i++) {
-		int64_t w = values[i] * 400 / max;
-		fprintf(f, "<text x=\"0\" y=\"%zu\" font-size=\"13\">", i * 24 + 20);
+		/* Bar length in thousandths of the longest; values are counts of
+		 * lines, far from overflowing a product with 1000. */
+		int64_t w = values[i] * 1000 / max;
+		fprintf(f, "<tr data-value=\"%" PRId64 "\"><th scope=row>", values[i]);
 		html(f, labels[i]);
-		fprintf(f, "</text><rect x=\"170\" y=\"%zu\" width=\"%" PRId64
-			"\" height=\"16\" fill=\"#4a7ab5\"/>"
-			"<text x=\"%" PRId64 "\" y=\"%zu\" font-size=\"13\">%" PRId64
-			"</text>\n", i * 24 + 8, w, 176 + w, i * 24 + 20, values[i]);
+		fprintf(f, "</th><td class=bar><svg viewBox=\"0 0 1000 16\" "
+			"preserveAspectRatio=\"none\" width=\"100%%\" height=\"16\" "
+			"aria-hidden=\"true\"><rect width=\"%" PRId64 "\" height=\"16\" "
+			"fill=\"#4a7ab5\"/></svg></td><td class=n>", w);
+		html_count(f, values[i]);
+		fputs("</td></tr>\n", f);
 	}
-	fputs("</svg>\n", f);
+	fputs("</table>\n", f);
+}
+
+/* One cell of a table of class "cards". data-label names the column
+ * where, on a narrow screen, each row becomes a card of label: value
+ * lines. */
+static void cell_open(FILE *f, const char *label, bool number)
+{
+	fprintf(f, "<td data-label=\"%s\"%s><span>", label, number ? " class=n" : "");
+}
+
+static void cell_close(FILE *f)
+{
+	fputs("</span></td>", f);
+}
+
+static void html_pair(FILE *f, const struct report_pair *p)
+{
+	const struct recon_total *t = p->total;
+	const struct currency *cur = p->biller->currency;
+	static const char *const words[] = {
+		[REPORT_PAIR_BALANCED] = "balanced",
+		[REPORT_PAIR_DIFFERENCES] = "differences",
+		[REPORT_PAIR_NO_FILE] = "no file",
+	};
+	fputs("<tr>", f);
+	cell_open(f, "Bank", false);
+	html_name(f, p->bank->id, p->bank->name, p->bank->name_ar);
+	cell_close(f);
+	cell_open(f, "Biller", false);
+	html_name(f, p->biller->id, p->biller->name, p->biller->name_ar);
+	cell_close(f);
+	fprintf(f, "<td data-label=\"Status\" class=\"st-%s\"><span>%s</span></td>",
+		report_pair_status_name(p->status), words[p->status]);
+	cell_open(f, "Bank count", true);
+	html_count(f, t->bank_count);
+	cell_close(f);
+	cell_open(f, "Bank amount", true);
+	html_money(f, t->bank_minor, cur);
+	cell_close(f);
+	cell_open(f, "Ledger count", true);
+	html_count(f, t->ledger_count);
+	cell_close(f);
+	cell_open(f, "Ledger amount", true);
+	html_money(f, t->ledger_minor, cur);
+	cell_close(f);
+	cell_open(f, "Difference", true);
+	html_money(f, p->difference_minor, cur);
+	cell_close(f);
+	cell_open(f, "Owed to biller", true);
+	html_money(f, t->bank_minor, cur);
+	cell_close(f);
+	cell_open(f, "Discrepancies", true);
+	html_count(f, p->discrepancy_count);
+	cell_close(f);
+	fputs("</tr>\n", f);
 }
 
 static void html_pairs(const struct report_model *m, FILE *f)
 {
-	char a[MONEY_TEXT_MAX], b[MONEY_TEXT_MAX], o[MONEY_TEXT_MAX];
-	fputs("<h2>Totals per bank and biller</h2>\n<table>\n<tr><th>Bank</th>"
-	      "<th>Biller</th><th>Status</th><th>Bank count</th><th>Bank amount</th>"
-	      "<th>Ledger count</th><th>Ledger amount</th><th>Owed to biller</th>"
-	      "<th>Discrepancies</th></tr>\n", f);
-	for (size_t i = 0; i < report_model_pair_count(m); i++) {
-		const struct report_pair *p = report_model_pair_at(m, i);
-		const struct recon_total *t = p->total;
-		const struct currency *cur = p->biller->currency;
-		fputs("<tr><td>", f);
-		html_name(f, p->bank->id, p->bank->name, p->bank->name_ar);
-		fputs("</td><td>", f);
-		html_name(f, p->biller->id, p->biller->name, p->biller->name_ar);
-		fprintf(f, "</td><td>%s</td><td class=n>%" PRId64 "</td><td class=n>%s %s</td>"
-			"<td class=n>%" PRId64 "</td><td class=n>%s %s</td><td class=n>%s %s</td>"
-			"<td class=n>%" PRId64 "</td></tr>\n",
-			t->reconciled ? "reconciled" : "<b>not reconciled</b>",
-			t->bank_count, report_money(t->bank_minor, cur, a), cur->code,
-			t->ledger_count, report_money(t->ledger_minor, cur, b), cur->code,
-			report_money(t->bank_minor, cur, o), cur->code, p->discrepancy_count);
-	}
-	fputs("</table>\n", f);
+	fputs("<h2>Totals per bank and biller</h2>\n<p>Status: <b>balanced</b> — "
+	      "the bank's file was used and agrees with the ledger line for line "
+	      "and in total; <b>differences</b> — the file was used and something "
+	      "differs (see Difference, bank minus ledger, and the "
+	      "discrepancies); <b>no file</b> — the bank's file is missing or was "
+	      "refused, nothing was compared.</p>\n<table class=\"pairs cards\">\n<thead>"
+	      "<tr><th scope=col>Bank</th><th scope=col>Biller</th>"
+	      "<th scope=col>Status</th><th scope=col>Bank count</th>"
+	      "<th scope=col>Bank amount</th><th scope=col>Ledger count</th>"
+	      "<th scope=col>Ledger amount</th><th scope=col>Difference</th>"
+	      "<th scope=col>Owed to biller</th><th scope=col>Discrepancies</th>"
+	      "</tr>\n</thead>\n<tbody>\n", f);
+	for (size_t i = 0; i < report_model_pair_count(m); i++)
+		html_pair(f, report_model_pair_at(m, i));
+	fputs("</tbody>\n</table>\n", f);
 }
 
 static void html_files(const struct report_input *in, FILE *f)
 {
-	fputs("<h2>Bank files</h2>\n<table>\n<tr><th>Bank</th><th>File</th>"
-	      "<th>Status</th><th>Lines</th><th>Problem</th></tr>\n", f);
+	fputs("<h2>Bank files</h2>\n<table class=\"files cards\">\n<thead><tr>"
+	      "<th scope=col>Bank</th><th scope=col>File</th><th scope=col>Status</th>"
+	      "<th scope=col>Lines</th><th scope=col>Problem</th></tr></thead>\n"
+	      "<tbody>\n", f);
 	for (size_t i = 0; i < in->file_count; i++) {
 		const struct report_file *rf = &in->files[i];
-		fputs("<tr><td>", f);
+		fputs("<tr>", f);
+		cell_open(f, "Bank", false);
 		html(f, rf->bank);
-		fputs("</td><td><bdi>", f);
+		cell_close(f);
+		cell_open(f, "File", false);
+		fputs("<bdi>", f);
 		html(f, rf->name);
-		fprintf(f, "</bdi></td><td>%s</td><td class=n>%" PRId64 "</td><td>",
-			rf->status, rf->line_count);
+		fputs("</bdi>", f);
+		cell_close(f);
+		cell_open(f, "Status", false);
+		fputs(rf->status, f);
+		cell_close(f);
+		cell_open(f, "Lines", true);
+		html_count(f, rf->line_count);
+		cell_close(f);
+		cell_open(f, "Problem", false);
 		if (rf->problem[0] != '\0') {
 			fprintf(f, "%s (line %" PRId64 "): ", rf->problem, rf->line);
 			html(f, rf->reason);
 		}
-		fputs("</td></tr>\n", f);
+		cell_close(f);
+		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</tbody>\n</table>\n", f);
 }
 
 static void html_charts(const struct report_counts *c, FILE *f)
@@ -113,29 +202,73 @@ static void html_charts(const struct report_counts *c, FILE *f)
 	kinds[RECON_KIND_COUNT] = "file problems";
 	kv[RECON_KIND_COUNT] = c->file_problems;
 	fputs("<h2>Discrepancies by kind</h2>\n", f);
-	svg_bars(f, "Discrepancies by kind", kinds, kv, RECON_KIND_COUNT + 1);
+	chart(f, "Discrepancies by kind", kinds, kv, RECON_KIND_COUNT + 1);
 	const char *reasons[GRACE_REASON_COUNT];
 	for (int r = 0; r < GRACE_REASON_COUNT; r++)
 		reasons[r] = grace_reason_name((enum grace_reason)r);
 	fputs("<h2>Grace period by reason</h2>\n<p>Late fees are waived for every "
 	      "reason but <code>unpaid</code>. Rows past their grace are flagged "
 	      "for follow-up; this report is never a cut-off list.</p>\n", f);
-	svg_bars(f, "Grace-period rows by reason", reasons, c->grace_reason,
-		 GRACE_REASON_COUNT);
+	chart(f, "Grace-period rows by reason", reasons, c->grace_reason,
+	      GRACE_REASON_COUNT);
 }
+
+/* The page's only style sheet, inline (the page loads nothing). Narrower
+ * than 40em (a phone), each row of the files and totals tables becomes a
+ * card of "label: value" lines instead of ten columns running off the
+ * screen.
+ * In print: A4 landscape, black on white, table heads repeated on every
+ * page, no row or chart cut in two. */
+static const char style[] =
+	"body{font-family:sans-serif;margin:1.5em;line-height:1.35;color:#111}"
+	"table{border-collapse:collapse;margin-bottom:1em}"
+	"td,th{border:1px solid #bbb;padding:3px 8px;text-align:start;"
+	"vertical-align:top;overflow-wrap:break-word}"
+	"table.files td{overflow-wrap:anywhere}"
+	"thead th{background:#eef2f7}"
+	"td bdi[lang=ar]{display:block}"
+	".n{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}"
+	".st-differences,.st-no_file{font-weight:bold}"
+	".st-differences{color:#8a4b00}.st-no_file{color:#a00000}"
+	"table.chart{width:100%;max-width:44em}"
+	"table.chart th{font-weight:normal;white-space:nowrap}"
+	"table.chart td.bar{width:100%;vertical-align:middle}"
+	"table.chart svg{display:block}"
+	"@media (max-width:40em){"
+	"body{margin:.75em}"
+	"table.cards thead{display:none}"
+	"table.cards,table.cards tbody,table.cards tr,table.cards td{display:block}"
+	"table.cards tr{border:1px solid #999;margin-bottom:.75em}"
+	"table.cards td{border:0;border-bottom:1px solid #e4e4e4;display:flex;"
+	"justify-content:space-between;gap:1em;text-align:end}"
+	"table.cards td::before{content:attr(data-label);font-weight:bold;"
+	"text-align:start;white-space:nowrap}"
+	"}"
+	"@page{size:A4 landscape;margin:12mm}"
+	"@media print{"
+	"body{margin:0;font-size:9pt;color:#000}"
+	"thead{display:table-header-group}"
+	"thead th{background:none}"
+	"tr,table.chart{break-inside:avoid}"
+	"h1,h2{break-after:avoid}"
+	".st-differences,.st-no_file{color:#000}"
+	"td,th{border-color:#555}"
+	"}";
 
 void report_html_write(const struct report_model *m, FILE *f)
 {
 	const struct report_input *in = report_model_input(m);
 	const struct report_counts *c = report_model_counts(m);
+	/* The policy refuses any load from anywhere: a report that tried one
+	 * would show an error in the browser's console (tests/browser). */
 	fputs("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n"
-	      "<meta charset=\"utf-8\">\n<title>tasdid settlement ", f);
+	      "<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+	      "'none'; style-src 'unsafe-inline'\">\n<title>tasdid settlement ", f);
 	html(f, in->date);
-	fputs("</title>\n<style>body{font-family:sans-serif;margin:1.5em}"
-	      "table{border-collapse:collapse;margin-bottom:1em}"
-	      "td,th{border:1px solid #bbb;padding:3px 8px;text-align:start}"
-	      ".n{text-align:end;font-variant-numeric:tabular-nums}</style>\n"
-	      "</head>\n<body>\n<h1>Settlement for ", f);
+	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>Settlement for ",
+		style);
 	html(f, in->date);
 	enum report_status st = report_model_status(m);
 	fprintf(f, "</h1>\n<p>Status: <b>%s</b>. Time zone ",
@@ -145,10 +278,17 @@ void report_html_write(const struct report_model *m, FILE *f)
 	html(f, in->timezone);
 	fputs(", cut-off ", f);
 	html(f, in->cutoff);
-	fprintf(f, ". %" PRId64 " matched, %" PRId64 " matched by rule, %" PRId64
-		" discrepancies, %" PRId64 " grace-period rows (%" PRId64
-		" for follow-up).</p>\n", c->matched, c->matched_by_rule,
-		c->discrepancies, c->grace_rows, c->grace_follow_up);
+	fputs(". ", f);
+	html_count(f, c->matched);
+	fputs(" matched, ", f);
+	html_count(f, c->matched_by_rule);
+	fputs(" matched by rule, ", f);
+	html_count(f, c->discrepancies);
+	fputs(" discrepancies, ", f);
+	html_count(f, c->grace_rows);
+	fputs(" grace-period rows (", f);
+	html_count(f, c->grace_follow_up);
+	fputs(" for follow-up).</p>\n", f);
 	html_files(in, f);
 	html_pairs(m, f);
 	html_charts(c, f);

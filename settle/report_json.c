@@ -22,13 +22,14 @@ static json_t *json_pair(const struct report_pair *p)
 {
 	const struct recon_total *t = p->total;
 	const struct currency *c = p->biller->currency;
-	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:I, s:o, s:I, s:o, s:I, s:I, s:I}",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:I, s:o, s:o, s:I, s:I, s:I}",
 		"bank", p->bank->id, "biller", p->biller->id, "currency", c->code,
-		"reconciled", t->reconciled,
+		"status", report_pair_status_name(p->status),
 		"bank_count", (json_int_t)t->bank_count,
 		"bank_amount", json_money(t->bank_minor, c),
 		"ledger_count", (json_int_t)t->ledger_count,
 		"ledger_amount", json_money(t->ledger_minor, c),
+		"difference", json_money(p->difference_minor, c),
 		"matched", (json_int_t)t->matched_count,
 		"matched_by_rule", (json_int_t)t->matched_by_rule_count,
 		"matched_other_date", (json_int_t)t->matched_other_date_count);
@@ -37,6 +38,7 @@ static json_t *json_pair(const struct report_pair *p)
 				    json_integer(t->kind_count[kd]));
 	json_object_set_new(o, "owed_amount", json_money(t->bank_minor, c));
 	json_object_set_new(o, "agreed_amount", json_money(p->agreed_minor, c));
+	json_object_set_new(o, "disputed_amount", json_money(p->disputed_minor, c));
 	return o;
 }
 

@@ -32,6 +32,17 @@ const char *report_status_name(enum report_status status)
 	return "";
 }
 
+const char *report_pair_status_name(enum report_pair_status status)
+{
+	switch (status) {
+	case REPORT_PAIR_BALANCED: return "balanced";
+	case REPORT_PAIR_DIFFERENCES: return "differences";
+	case REPORT_PAIR_NO_FILE: return "no_file";
+	}
+	assert(0);
+	return "";
+}
+
 const char *report_money(int64_t minor, const struct currency *cur,
 			 char buf[MONEY_TEXT_MAX])
 {
@@ -121,6 +132,14 @@ static int derive(struct report_pair *p, char *errstr, size_t errstr_size)
 			   p->bank->id, p->biller->id);
 		return -1;
 	}
+	/* "balanced" must mean what a reader takes it to mean: the two sides
+	 * agree line for line and in total. Lines matched to a posting of
+	 * another business date are no discrepancy, but their amounts are in
+	 * bank_minor and not in ledger_minor (the window's postings): such a
+	 * pair shows its difference as "differences". */
+	p->status = !t->reconciled ? REPORT_PAIR_NO_FILE
+		  : p->discrepancy_count == 0 && p->difference_minor == 0
+			? REPORT_PAIR_BALANCED : REPORT_PAIR_DIFFERENCES;
 	return 0;
 }
 

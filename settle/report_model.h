@@ -66,6 +66,17 @@ enum report_status {
 /* "balanced", "discrepancies", "incomplete". */
 const char *report_status_name(enum report_status status);
 
+/* What a bank x biller pair came to (the `status` of reconciliation.csv,
+ * settlement.csv and summary.json; definitions in docs/settlement.md). */
+enum report_pair_status {
+	REPORT_PAIR_BALANCED,    /* file used, no discrepancy, bank = ledger */
+	REPORT_PAIR_DIFFERENCES, /* file used; a discrepancy, or bank != ledger */
+	REPORT_PAIR_NO_FILE,     /* no used file of the bank: nothing compared */
+};
+
+/* "balanced", "differences", "no_file". */
+const char *report_pair_status_name(enum report_pair_status status);
+
 /* One configured bank x biller, with what the reports derive from its
  * totals. Amounts are in the biller's currency. */
 struct report_pair {
@@ -76,6 +87,7 @@ struct report_pair {
 	int64_t agreed_minor;      /* matched + matched by rule */
 	int64_t disputed_minor;    /* bank_minor - agreed_minor */
 	int64_t discrepancy_count; /* the pair's findings of discrepancy kinds */
+	enum report_pair_status status;
 };
 
 struct report_model;

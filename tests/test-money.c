@@ -234,6 +234,58 @@ START_TEST(test_format)
 }
 END_TEST
 
+/* Grouped for people: a ',' between each three integer digits, never in
+ * the fraction, never before the sign. */
+static const struct {
+	int64_t minor;
+	const char *code;
+	const char *text;
+} grouped[] = {
+	{0, "SYP", "0.00"},
+	{-5, "JOD", "-0.005"},
+	{99999, "SYP", "999.99"},
+	{100000, "SYP", "1,000.00"},
+	{3599038775, "SYP", "35,990,387.75"},
+	{-4747500, "SYP", "-47,475.00"},
+	{-100000000, "JPY", "-100,000,000"},
+	{999999, "JPY", "999,999"},
+	{1234567, "JOD", "1,234.567"},
+	{INT64_MAX, "SYP", "92,233,720,368,547,758.07"},
+	{INT64_MIN, "JPY", "-9,223,372,036,854,775,808"},
+	{INT64_MIN, "JOD", "-9,223,372,036,854,775.808"},
+};
+
+START_TEST(test_format_grouped)
+{
+	char buf[MONEY_GROUPED_TEXT_MAX];
+	const struct currency *c = cur(grouped[_i].code);
+	int n = money_format_grouped(grouped[_i].minor, c, buf, sizeof(buf));
+	ck_assert_str_eq(buf, grouped[_i].text);
+	ck_assert_int_eq(n, (int)strlen(grouped[_i].text));
+	/* Exactly enough room, then one byte less. */
+	ck_assert_int_eq(money_format_grouped(grouped[_i].minor, c, buf, (size_t)n + 1), n);
+	ck_assert_int_eq(money_format_grouped(grouped[_i].minor, c, buf, (size_t)n), -1);
+	/* A count is grouped as an amount of exponent 0. */
+	if (c->exponent == 0) {
+		ck_assert_int_eq(money_format_count_grouped(grouped[_i].minor, buf,
+							    sizeof(buf)), n);
+		ck_assert_str_eq(buf, grouped[_i].text);
+	}
+}
+END_TEST
+
+START_TEST(test_count_grouped)
+{
+	char buf[MONEY_GROUPED_TEXT_MAX];
+	ck_assert_int_eq(money_format_count_grouped(0, buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "0");
+	ck_assert_int_eq(money_format_count_grouped(1295, buf, sizeof(buf)), 5);
+	ck_assert_str_eq(buf, "1,295");
+	ck_assert_int_eq(money_format_count_grouped(-100, buf, sizeof(buf)), 4);
+	ck_assert_str_eq(buf, "-100");
+}
+END_TEST
+
 /* format→parse is the identity for many values in every currency: powers
  * of ten and their neighbours, and a pseudo-random spread over all int64. */
 START_TEST(test_round_trip_many)
@@ -317,6 +369,8 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("format");
 	tcase_add_loop_test(tc, test_format, 0, N(formats));
+	tcase_add_loop_test(tc, test_format_grouped, 0, N(grouped));
+	tcase_add_test(tc, test_count_grouped);
 	tcase_add_loop_test(tc, test_round_trip_many, 0, (int)currency_count());
 	suite_add_tcase(s, tc);
 	tc = tcase_create("currency");
