@@ -33,4 +33,25 @@ grep -q "^OK: nothing accepted was lost" "$SCRATCH/demo.out" || fail "no OK line
 # BNK01 sent camt.053, BNK02 MT940 (sim/bankgen.c): both read and used.
 used=$(python3 -c 'import json,glob,sys; d=json.load(open(glob.glob(sys.argv[1] + "/reports/*/summary.json")[0])); print(" ".join(sorted(f["bank"] + f["file"][-4:] + ":" + f["status"] for f in d["files"])))' "$SCRATCH/demo")
 assert_eq "statement files used" "BNK01.xml:used BNK02.sta:used" "$used"
+# summary.html for people: every pair's amounts grouped ("1,202,170.50 SYP",
+# Python's own grouping as the oracle), its status the outcome: balanced
+# exactly where nothing differs.
+python3 - "$SCRATCH/demo" <<'PY' || fail "summary.html pairs"
+import decimal, glob, json, sys
+rep = glob.glob(sys.argv[1] + "/reports/*/")[0]
+d = json.load(open(rep + "summary.json"))
+page = open(rep + "summary.html", encoding="utf-8").read()
+kinds = ("bank_only", "ledger_only", "amount_mismatch", "duplicate_line", "wrong_currency")
+differing = 0
+for p in d["reconciliation"]:
+    for key in ("bank_amount", "ledger_amount", "difference"):
+        text = "{:,}".format(decimal.Decimal(p[key])) + "&nbsp;" + p["currency"]
+        assert text in page, (p["bank"], p["biller"], key, text)
+    odd = any(p[k] for k in kinds) or decimal.Decimal(p["difference"]) != 0
+    want = "differences" if odd else "balanced"
+    assert p["status"] == want, (p["bank"], p["biller"], p["status"], want)
+    differing += odd
+assert 1 <= differing <= 3, differing  # three planted discrepancies
+assert page.count('class="st-differences"') == differing, differing
+PY
 echo "demo end to end: ok ($(j shed_503) shed, $dups duplicates absorbed)"

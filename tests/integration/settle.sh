@@ -118,8 +118,19 @@ assert_eq grace_partly 1 "$(json "d['grace']['by_reason']['partly_paid']")"
 assert_eq grace_unpaid 1 "$(json "d['grace']['by_reason']['unpaid']")"
 assert_eq follow_up 2 "$(json "d['grace']['follow_up']")"
 # settlement: BNK1 owes water 10+6+8+3+4 = 31.000, agreed 10+3+4 = 17.000
-grep -q '^2026-11-25,BNK1,water,JOD,reconciled,5,31.000,17.000,14.000' reports/2026-11-25/settlement.csv \
+grep -q '^2026-11-25,BNK1,water,JOD,differences,5,31.000,17.000,14.000' reports/2026-11-25/settlement.csv \
   || { cat reports/2026-11-25/settlement.csv >&2; fail "settlement row"; }
+# Pair statuses say the outcome (docs/settlement.md): BNK1 x water has
+# findings and bank 31.000 against ledger 10+5+7+3+4 = 29.000; the other
+# pairs agree (BNK1 x power and BNK2 x water: nothing on either side).
+pairs() { python3 -c "import csv,sys; print(' '.join(r['bank']+'/'+r['biller']+':'+r['status']+':'+r['difference'] for r in csv.DictReader(open('reports/2026-11-25/reconciliation.csv'))))"; }
+assert_eq "pair statuses" "BNK1/power:balanced:0.000 BNK1/water:differences:2.000 BNK2/power:balanced:0.000 BNK2/water:balanced:0.000" "$(pairs)"
+assert_eq "json pair status" differences "$(json "[p for p in d['reconciliation'] if p['bank']=='BNK1' and p['biller']=='water'][0]['status']")"
+assert_eq "json pair difference" 2.000 "$(json "[p for p in d['reconciliation'] if p['bank']=='BNK1' and p['biller']=='water'][0]['difference']")"
+assert_eq "json pair disputed" 14.000 "$(json "[p for p in d['reconciliation'] if p['bank']=='BNK1' and p['biller']=='water'][0]['disputed_amount']")"
+grep -q '<td data-label="Status" class="st-differences"><span>differences</span></td><td data-label="Bank count" class=n><span>5</span></td><td data-label="Bank amount" class=n><span>31.000&nbsp;JOD</span></td><td data-label="Ledger count" class=n><span>5</span></td><td data-label="Ledger amount" class=n><span>29.000&nbsp;JOD</span></td><td data-label="Difference" class=n><span>2.000&nbsp;JOD</span></td>' reports/2026-11-25/summary.html \
+  || fail "summary.html: BNK1 x water row (status, amounts, difference)"
+grep -q 'reconciled<' reports/2026-11-25/summary.html && fail "summary.html still says reconciled"
 grep -q "'=cmd|evil" reports/2026-11-25/grace.csv || fail "formula cell not neutralised"
 grep -q '<bdi dir="rtl" lang="ar">المصرف التجاري</bdi>' reports/2026-11-25/summary.html || fail "Arabic name not isolated"
 grep -q 'BNK1,water,bank-BNK1-2026-11-25.csv,4,,ACC-5' reports/2026-11-25/discrepancies.csv && fail "matched legacy line listed"
@@ -174,7 +185,9 @@ assert_eq status incomplete "$(json "d['status']")"
 assert_eq complete False "$(json "d['complete']")"
 grep -q '^2026-11-25,missing_file,BNK2,' reports/2026-11-25/discrepancies.csv || fail "missing file not reported"
 grep -q 'INCOMPLETE' out.txt || fail "summary line does not say incomplete"
-assert_eq power_not_reconciled 0 "$(json "[p for p in d['reconciliation'] if p['bank']=='BNK2' and p['biller']=='power'][0]['ledger_only']")"
+assert_eq power_no_file_ledger_only 0 "$(json "[p for p in d['reconciliation'] if p['bank']=='BNK2' and p['biller']=='power'][0]['ledger_only']")"
+assert_eq "pair statuses, BNK2 missing" "BNK1/power:balanced:0.000 BNK1/water:differences:2.000 BNK2/power:no_file:-20.000 BNK2/water:no_file:0.000" "$(pairs)"
+grep -q '<td data-label="Status" class="st-no_file"><span>no file</span></td>' reports/2026-11-25/summary.html || fail "summary.html: no file"
 
 # A truncated file (no trailer): refused with its line, still incomplete.
 head -n 1 bank2.saved >bank/bank-BNK2-2026-11-25.csv
@@ -198,6 +211,7 @@ run_settle
 [ "$RC" = 0 ] || { cat out.txt err.txt reports/2026-11-25/discrepancies.csv >&2; fail "balanced run: exit $RC"; }
 assert_eq status balanced "$(json "d['status']")"
 grep -q 'balanced' out.txt || fail "summary paragraph"
+assert_eq "pair statuses, balanced" "BNK1/power:balanced:0.000 BNK1/water:balanced:0.000 BNK2/power:balanced:0.000 BNK2/water:balanced:0.000" "$(pairs)"
 cp -r reports/2026-11-25 balanced
 
 # A per-bank variant ([bankfile BNK2]): the same payments in BNK2's own
