@@ -743,6 +743,7 @@ static int batch_envelope(struct intake *ik, struct ireq *r, json_t *root,
 			  json_error_t *jerr, json_t **ret_arr, enum MHD_Result *ret)
 {
 	char reason[200];
+	int status = 400;
 	json_t *arr = root ? json_object_get(root, "intents") : NULL;
 	if (root == NULL) {
 		/* Answered as a single intent is: a member given twice (in an
@@ -763,12 +764,13 @@ static int batch_envelope(struct intake *ik, struct ireq *r, json_t *root,
 		   json_array_size(arr) > (size_t)ik->o.batch_max) {
 		snprintf(reason, sizeof(reason), "must hold 1 to %lld intents",
 			 (long long)ik->o.batch_max);
-		*ret = send_error(ik, r->conn, 422, "intents", reason);
+		status = 422;
+		*ret = send_error(ik, r->conn, status, "intents", reason);
 	} else {
 		*ret_arr = arr;
 		return 0;
 	}
-	count_reject(ik, 400, 1);
+	count_reject(ik, status, 1);
 	return -1;
 }
 

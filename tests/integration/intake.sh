@@ -143,6 +143,10 @@ M=$(curl -s "$URL/metrics")
 echo "$M" | grep -qx 'tasdid_intake_auth_failures_total{status="401"} 2' || fail "401 count: $M"
 echo "$M" | grep -qx 'tasdid_intake_auth_failures_total{status="403"} 3' || fail "403 count"
 echo "$M" | grep -qx 'tasdid_intake_intents_accepted_total 6' || fail "accepted count"
+# By reason: the empty batch's 422 is "invalid", the bad envelope's 400
+# "malformed", as the answers said.
+assert_eq "rejected by reason" "malformed 5 invalid 19 forbidden 3 conflict 2" \
+  "$(echo "$M" | sed -n 's/^tasdid_intake_intents_rejected_total{reason="\([a-z]*\)"} /\1 /p' | tr '\n' ' ' | sed 's/ $//')"
 echo "$M" | grep -q '^tasdid_intake_produce_latency_ms_bucket{le="+Inf"} 5$' || fail "latency histogram"
 assert_eq "healthz" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")"
 
