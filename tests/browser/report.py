@@ -208,7 +208,8 @@ def main():
         try:
             drv = start_browser(os.path.join(scratch, 'profile'))
         except WebDriverException as e:
-            print('SKIP: Chromium cannot start here: %s' % str(e).strip().splitlines()[0])
+            print('SKIP: Chromium (/usr/bin/chromium through /usr/bin/chromedriver) '
+                  'cannot start here: %s' % ' '.join(str(e).split())[:400])
             return SKIP
         try:
             return run_checks(drv, page, log_dir)
